@@ -1,0 +1,81 @@
+// Package openapi embeds the OpenAPI documents of the vendor APIs and of the
+// mock's control API, so the mock, the generated code and the contract specs
+// all read the same bytes.
+package openapi
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Document names, one per embedded file (without the .yaml suffix).
+const (
+	Care360     = "care360"
+	CL2C        = "cl2c"
+	R1Discover  = "r1discover"
+	MockControl = "mock-control"
+)
+
+// Names lists every embedded document.
+var Names = []string{Care360, CL2C, R1Discover, MockControl}
+
+//go:embed *.yaml
+var files embed.FS
+
+// Bytes returns the raw YAML of the named document.
+func Bytes(name string) ([]byte, error) {
+	b, err := files.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("openapi: no document %q", name)
+	}
+	return b, nil
+}
+
+// Parse loads and validates the named document afresh, with example
+// validation on, so every example is checked against its schema. Callers
+// that may change the result (e.g. by setting Servers) should use Parse;
+// read-only callers should use Load.
+func Parse(ctx context.Context, name string) (*openapi3.T, error) {
+	raw, err := Bytes(name)
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: parse %s: %w", name, err)
+	}
+	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("openapi: validate %s: %w", name, err)
+	}
+	return doc, nil
+}
+
+type loaded struct {
+	once sync.Once
+	doc  *openapi3.T
+	err  error
+}
+
+var cache = map[string]*loaded{}
+
+func init() {
+	for _, n := range Names {
+		cache[n] = &loaded{}
+	}
+}
+
+// Load returns the named document parsed and validated once per process.
+// The result is shared: treat it as read-only.
+func Load(name string) (*openapi3.T, error) {
+	l, ok := cache[name]
+	if !ok {
+		return nil, fmt.Errorf("openapi: no document %q", name)
+	}
+	l.once.Do(func() { l.doc, l.err = Parse(context.Background(), name) })
+	return l.doc, l.err
+}
