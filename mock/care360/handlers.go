@@ -1,0 +1,138 @@
+package care360
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	api "github.com/vendorsuite/contracts/generated/care360"
+	"github.com/vendorsuite/contracts/openapi"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/routing"
+	"github.com/vendorsuite/contracts/mock/validation"
+)
+
+// APIKeyHeader carries the key that decides the organization.
+const APIKeyHeader = "cv-api-key"
+
+// missingKeyBody is the get-users page's body for a missing or invalid key.
+var missingKeyBody = api.MissingApiKeyError{Status: 400, Success: false, Error: "Missing cv-api-key header", Code: "CASE_ERROR"}
+
+// StoreFunc finds the store that serves a request (the default world or a
+// session's).
+type StoreFunc func(c echo.Context) *Store
+
+// Handlers implements the generated Care360 server interface over a store.
+type Handlers struct {
+	store StoreFunc
+}
+
+var _ api.ServerInterface = (*Handlers)(nil)
+
+const orgKey = "care360.org"
+
+// Authenticate answers a missing or unknown cv-api-key with the documented
+// body before anything else is looked at, and remembers the organization.
+func (h *Handlers) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		o := h.store(c).orgForKey(c.Request().Header.Get(APIKeyHeader))
+		if o == nil {
+			return jsonresp.Write(c, http.StatusBadRequest, missingKeyBody)
+		}
+		c.Set(orgKey, o)
+		return next(c)
+	}
+}
+
+// GetUsers serves GET /api/v1/users.
+func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
+	q := listQuery{limit: DefaultLimit}
+	if params.Limit != nil {
+		q.limit = *params.Limit
+	}
+	if params.Email != nil {
+		q.prefix = emailKey(*params.Email)
+	}
+	switch {
+	case params.SortOrder != nil:
+		q.desc = *params.SortOrder == api.GetUsersParamsSortOrderDesc
+	case params.SorOrder != nil:
+		q.desc = *params.SorOrder == api.GetUsersParamsSorOrderDesc
+	}
+	if params.After != nil {
+		p, err := DecodeCursor(*params.After)
+		if err != nil {
+			return refuse(c, http.StatusBadRequest, err.Error())
+		}
+		q.after = &p
+	}
+	return jsonresp.Write(c, http.StatusOK, h.store(c).list(c.Get(orgKey).(*org), q))
+}
+
+// UpdateUser serves POST /api/v1/users, both actions.
+func (h *Handlers) UpdateUser(c echo.Context) error {
+	var req api.UpdateUserRequest
+	if err := json.Unmarshal(validation.Body(c), &req); err != nil {
+		return refuse(c, http.StatusBadRequest, "The request body is not valid JSON: "+err.Error())
+	}
+	action, err := req.Discriminator()
+	if err != nil {
+		return refuse(c, http.StatusBadRequest, "action is required")
+	}
+	o := c.Get(orgKey).(*org)
+	store := h.store(c)
+	switch action {
+	case string(api.UPDATEPROFILE):
+		r, err := req.AsUpdateProfileRequest()
+		if err != nil {
+			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
+		}
+		u, refusal := store.updateProfile(o, &r.Data)
+		if refusal != nil {
+			return refuse(c, http.StatusBadRequest, refusal.Message)
+		}
+		resp := api.ProfileUpdatedResponse{Status: 200, Success: true, Message: "Profile updated successfully"}
+		resp.Data.User = u
+		return jsonresp.Write(c, http.StatusOK, resp)
+	case string(api.UPDATEEMAIL):
+		r, err := req.AsUpdateEmailRequest()
+		if err != nil {
+			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
+		}
+		u, refusal := store.updateEmail(o, &r.Data)
+		if refusal != nil {
+			return refuse(c, http.StatusBadRequest, refusal.Message)
+		}
+		resp := api.EmailUpdatedResponse{Status: 200, Success: true, Message: "Email updated successfully"}
+		resp.Data.User = u
+		return jsonresp.Write(c, http.StatusOK, resp)
+	}
+	return refuse(c, http.StatusBadRequest, "action must be one of UPDATE_EMAIL, UPDATE_PROFILE")
+}
+
+// refuse writes Care360's error envelope.
+func refuse(c echo.Context, status int, message string) error {
+	return jsonresp.Write(c, status, api.ErrorResponse{Status: status, Success: false, Message: message})
+}
+
+// Render writes a validation problem in Care360's envelope.
+func Render(c echo.Context, p *validation.Problem) error {
+	return refuse(c, p.Status, p.FieldMessages())
+}
+
+// Register mounts the Care360 routes on e: key check, then schema
+// validation, then the handlers.
+func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
+	doc, err := openapi.Load(openapi.Care360)
+	if err != nil {
+		return err
+	}
+	h := &Handlers{store: store}
+	validate, err := validation.New(validation.Config{Document: doc, Render: Render, MaxBodyBytes: maxBody})
+	if err != nil {
+		return err
+	}
+	api.RegisterHandlers(routing.With(e, h.Authenticate, validate), h)
+	return nil
+}

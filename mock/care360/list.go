@@ -1,0 +1,160 @@
+package care360
+
+import (
+	"encoding/base64"
+	"errors"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	api "github.com/vendorsuite/contracts/generated/care360"
+)
+
+const (
+	// DefaultLimit is the page size when limit is omitted.
+	DefaultLimit = 10
+	// cursorTime is the createdAt form inside cursors and fixtures.
+	cursorTime = "2006-01-02T15:04:05.000Z"
+	// smallPrefix is the number of prefix matches up to which a page is
+	// picked from the email index; above it, the time order is walked and
+	// filtered, which finds a page quickly because matches are dense.
+	smallPrefix = 512
+)
+
+// position is a point in list order: (createdAt, id).
+type position struct {
+	createdAt time.Time
+	id        string
+}
+
+// EncodeCursor writes the cursor of a user: the unpadded standard base64 of
+// "<createdAt RFC 3339 millis>|<id>".
+func encodeCursor(u *user) string {
+	return base64.RawStdEncoding.EncodeToString([]byte(u.createdAt.UTC().Format(cursorTime) + "|" + u.id))
+}
+
+var errBadCursor = errors.New("after is not a valid cursor")
+
+// DecodeCursor reads a cursor; padded base64 is accepted too.
+func DecodeCursor(s string) (position, error) {
+	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+	if err != nil {
+		return position{}, errBadCursor
+	}
+	at, id, ok := strings.Cut(string(raw), "|")
+	if !ok || id == "" {
+		return position{}, errBadCursor
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return position{}, errBadCursor
+	}
+	return position{createdAt: t, id: id}, nil
+}
+
+func (p position) before(u *user) bool {
+	if !p.createdAt.Equal(u.createdAt) {
+		return p.createdAt.Before(u.createdAt)
+	}
+	return p.id < u.id
+}
+
+func (p position) after(u *user) bool {
+	if !p.createdAt.Equal(u.createdAt) {
+		return p.createdAt.After(u.createdAt)
+	}
+	return p.id > u.id
+}
+
+// listQuery is a GET /api/v1/users request, validated.
+type listQuery struct {
+	prefix string // lower-cased; "" for none
+	desc   bool
+	limit  int
+	after  *position
+}
+
+// list answers a page of o's users.
+func (s *Store) list(o *org, q listQuery) api.UsersPage {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	page := s.pick(o, q)
+	hasMore := len(page) > q.limit
+	if hasMore {
+		page = page[:q.limit]
+	}
+	out := api.UsersPage{Data: make([]api.ListedUser, len(page)), Meta: api.PageMeta{HasMore: hasMore}}
+	for i, u := range page {
+		out.Data[i] = listedUser(u)
+	}
+	if len(page) > 0 {
+		c := encodeCursor(page[len(page)-1])
+		out.Meta.Cursor = &c
+	}
+	return out
+}
+
+// pick returns up to limit+1 users of the page, in list order.
+func (s *Store) pick(o *org, q listQuery) []*user {
+	want := q.limit + 1
+	if q.prefix != "" {
+		if matches, ok := smallPrefixMatches(o, q.prefix); ok {
+			slices.SortFunc(matches, func(a, b *user) int {
+				if less(a, b) {
+					return -1
+				}
+				return 1
+			})
+			return takeFrom(matches, q, want, "")
+		}
+	}
+	return takeFrom(o.byTime, q, want, q.prefix)
+}
+
+// smallPrefixMatches collects the users whose email starts with prefix,
+// when there are at most smallPrefix of them.
+func smallPrefixMatches(o *org, prefix string) ([]*user, bool) {
+	var matches []*user
+	small := true
+	o.byEmail.AscendGreaterOrEqual(&user{emailKey: prefix}, func(u *user) bool {
+		if !strings.HasPrefix(u.emailKey, prefix) {
+			return false
+		}
+		if len(matches) == smallPrefix {
+			small = false
+			return false
+		}
+		matches = append(matches, u)
+		return true
+	})
+	return matches, small
+}
+
+// takeFrom walks ordered (in list order) from the cursor in the query's
+// direction and keeps up to want users whose email starts with prefix.
+func takeFrom(ordered []*user, q listQuery, want int, prefix string) []*user {
+	out := make([]*user, 0, min(want, len(ordered)))
+	keep := func(u *user) bool {
+		if prefix == "" || strings.HasPrefix(u.emailKey, prefix) {
+			out = append(out, u)
+		}
+		return len(out) < want
+	}
+	if !q.desc {
+		start := 0
+		if q.after != nil {
+			start = sort.Search(len(ordered), func(i int) bool { return q.after.before(ordered[i]) })
+		}
+		for i := start; i < len(ordered) && keep(ordered[i]); i++ {
+		}
+		return out
+	}
+	end := len(ordered)
+	if q.after != nil {
+		end = sort.Search(len(ordered), func(i int) bool { return !q.after.after(ordered[i]) })
+	}
+	for i := end - 1; i >= 0 && keep(ordered[i]); i-- {
+	}
+	return out
+}

@@ -1,0 +1,247 @@
+// Package care360 is the stateful Care360 mock: a store of organizations,
+// users and authentication identities with the indexes the vendor's rules
+// need, and Echo handlers implementing the generated server interface.
+package care360
+
+import (
+	"regexp"
+	"sync"
+
+	"github.com/google/btree"
+
+	api "github.com/vendorsuite/contracts/generated/care360"
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+)
+
+// org is an organization: the unit an API key opens.
+type org struct {
+	id      string
+	name    string
+	apiKeys []string
+	users   []*user // fixture order, for export
+	// byTime holds the users in list order. Users are only added by the
+	// control API, which rebuilds it; vendor calls never add or remove.
+	byTime []*user
+	// byEmail answers email-prefix queries; UPDATE_EMAIL moves entries.
+	byEmail *btree.BTreeG[*user]
+}
+
+// Store is one Care360 world. Its methods are safe for concurrent use.
+type Store struct {
+	mu       sync.RWMutex
+	orgs     []*org
+	orgByKey map[string]*org
+	byEmail  map[string]*user // every database user, by email key
+	byPhone  map[string]*user
+	// authOnly holds identities of the authentication service that have no
+	// database user, by email key. Database users' identities follow their
+	// user and are not stored twice.
+	authOnly map[string]string
+	// authOrder keeps the fixture order of authOnly, for export.
+	authOrder []mockcontrol.Care360AuthIdentity
+}
+
+func newStore() *Store {
+	return &Store{
+		orgByKey: map[string]*org{},
+		byEmail:  map[string]*user{},
+		byPhone:  map[string]*user{},
+		authOnly: map[string]string{},
+	}
+}
+
+// Refusal is a documented Care360 rule refusing an update: always a 400 in
+// Care360's envelope.
+type Refusal struct{ Message string }
+
+func (r *Refusal) Error() string { return r.Message }
+
+// Messages of the vendor pages, with their placeholders filled in by the
+// functions below.
+func userDoesNotExist(email string) *Refusal {
+	return &Refusal{"User " + email + " does not exist"}
+}
+func userNotInOrganization(email string) *Refusal {
+	return &Refusal{"User " + email + " does not exist in the organization"}
+}
+
+var (
+	errProfileNotAllowed = &Refusal{"Not allowed to update the profile"}
+	errEmailNotAllowed   = &Refusal{"Not allowed to update the email"}
+	errDemographicLocked = &Refusal{"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"}
+	errPhoneInUse        = &Refusal{"Unable to use this phone number. Please use a different one"}
+	errPoBox             = &Refusal{"Address must not be a PO Box address"}
+)
+
+func newEmailExists(email string) *Refusal { return &Refusal{"New Email " + email + " already exists"} }
+func newEmailInDatabase(email string) *Refusal {
+	return &Refusal{"User with email " + email + " already exists in database"}
+}
+func newEmailInAuthentication(email string) *Refusal {
+	return &Refusal{"User with email " + email + " already exists in authentication"}
+}
+
+// poBox matches PO Box addresses: "PO Box", "P.O. Box", "Post Office Box",
+// in any case and spacing.
+var poBox = regexp.MustCompile(`(?i)(^|[^a-z])(p\.?\s*o\.?\s*box|post\s+office\s+box)([^a-z]|$)`)
+
+// OrgForKey reports whether key opens an organization, and which.
+func (s *Store) orgForKey(key string) *org {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.orgByKey[key]
+}
+
+// target finds the user an update names and applies the checks both
+// actions share, in the documented order.
+func (s *Store) target(o *org, email string, notAllowed *Refusal) (*user, *Refusal) {
+	u := s.byEmail[emailKey(email)]
+	switch {
+	case u == nil:
+		return nil, userDoesNotExist(email)
+	case u.org != o:
+		return nil, userNotInOrganization(email)
+	case u.role != "USER":
+		return nil, notAllowed
+	}
+	return u, nil
+}
+
+// UpdateProfile applies an UPDATE_PROFILE request for the organization o.
+// address2Null reports that the request sent "address2": null.
+func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (api.ProfileUser, *Refusal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, refusal := s.target(o, d.Email, errProfileNotAllowed)
+	if refusal != nil {
+		return api.ProfileUser{}, refusal
+	}
+	if d.Address != nil && poBox.MatchString(*d.Address) {
+		return api.ProfileUser{}, errPoBox
+	}
+	changes := profileChanges(d)
+	if u.locked() {
+		for _, f := range demographic {
+			if v, ok := changes[f]; ok {
+				if old, had := u.get(f); !had || old != v {
+					return api.ProfileUser{}, errDemographicLocked
+				}
+			}
+		}
+	}
+	if d.PhoneNumber != nil {
+		if other := s.byPhone[*d.PhoneNumber]; other != nil && other != u {
+			return api.ProfileUser{}, errPhoneInUse
+		}
+	}
+
+	if d.PhoneNumber != nil {
+		if old, had := u.get(fPhoneNumber); had {
+			delete(s.byPhone, old)
+		}
+		s.byPhone[*d.PhoneNumber] = u
+	}
+	for f, v := range changes {
+		u.put(f, v)
+	}
+	if d.Address2.IsSpecified() && d.Address2.IsNull() {
+		u.clear(fAddress2)
+	}
+	if d.LanguagePreferences != nil {
+		u.languages = append([]string{}, (*d.LanguagePreferences)...)
+		u.hasLang = true
+	}
+	return profileUser(u), nil
+}
+
+// profileChanges lists the text fields the request sets.
+func profileChanges(d *api.ProfileUpdate) map[field]string {
+	changes := map[field]string{}
+	for f, v := range map[field]*string{
+		fFirstName: d.FirstName, fLastName: d.LastName, fDob: d.Dob, fPhoneNumber: d.PhoneNumber,
+		fGender: d.Gender, fAddress: d.Address, fCity: d.City, fState: d.State, fCountry: d.Country,
+		fPostalCode: d.PostalCode, fAllergies: d.Allergies, fCurrentMedications: d.CurrentMedications,
+		fHealthConditions: d.HealthConditions,
+	} {
+		if v != nil {
+			changes[f] = *v
+		}
+	}
+	if v, err := d.Address2.Get(); err == nil {
+		changes[fAddress2] = v
+	}
+	return changes
+}
+
+// UpdateEmail applies an UPDATE_EMAIL request for the organization o.
+func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (api.EmailUser, *Refusal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, refusal := s.target(o, d.CurrentEmail, errEmailNotAllowed)
+	if refusal != nil {
+		return api.EmailUser{}, refusal
+	}
+	newKey := emailKey(d.NewEmail)
+	if other := s.byEmail[newKey]; other != nil {
+		if other.org == o {
+			return api.EmailUser{}, newEmailExists(d.NewEmail)
+		}
+		return api.EmailUser{}, newEmailInDatabase(d.NewEmail)
+	}
+	if _, ok := s.authOnly[newKey]; ok {
+		return api.EmailUser{}, newEmailInAuthentication(d.NewEmail)
+	}
+	delete(s.byEmail, u.emailKey)
+	o.byEmail.Delete(u)
+	u.email, u.emailKey = d.NewEmail, newKey
+	s.byEmail[newKey] = u
+	o.byEmail.ReplaceOrInsert(u)
+	return emailUser(u), nil
+}
+
+func profileUser(u *user) api.ProfileUser {
+	var dob *string
+	if d, ok := u.get(fDob); ok {
+		t := d + "T00:00:00.000Z"
+		dob = &t
+	}
+	return api.ProfileUser{
+		Email: u.email, FirstName: u.ptr(fFirstName), LastName: u.ptr(fLastName), Dob: dob,
+		PhoneNumber: u.ptr(fPhoneNumber), Gender: u.ptr(fGender), Address: u.ptr(fAddress),
+		Address2: u.ptr(fAddress2), City: u.ptr(fCity), State: u.ptr(fState), Country: u.ptr(fCountry),
+		PostalCode: u.ptr(fPostalCode), Allergies: u.ptr(fAllergies),
+		CurrentMedications: u.ptr(fCurrentMedications), HealthConditions: u.ptr(fHealthConditions),
+		LanguagePreferences: languages(u),
+	}
+}
+
+func emailUser(u *user) api.EmailUser {
+	return api.EmailUser{
+		Email: u.email, FirstName: u.ptr(fFirstName), LastName: u.ptr(fLastName), Dob: u.ptr(fDob),
+		PhoneNumber: u.ptr(fPhoneNumber), Gender: u.ptr(fGender), Address: u.ptr(fAddress),
+		Address2: u.ptr(fAddress2), City: u.ptr(fCity), State: u.ptr(fState), Country: u.ptr(fCountry),
+		PostalCode: u.ptr(fPostalCode),
+	}
+}
+
+func listedUser(u *user) api.ListedUser {
+	comm := api.Communication{}
+	if u.comm != nil {
+		comm = api.Communication{SmsNotificationsDisabled: u.comm.sms, NotificationsDisabled: u.comm.all}
+	}
+	return api.ListedUser{
+		Email: u.email, FirstName: u.ptr(fFirstName), LastName: u.ptr(fLastName), Dob: u.ptr(fDob),
+		PhoneNumber: u.ptr(fPhoneNumber), Gender: u.ptr(fGender), Address: u.ptr(fAddress),
+		Address2: u.ptr(fAddress2), City: u.ptr(fCity), State: u.ptr(fState), Country: u.ptr(fCountry),
+		PostalCode: u.ptr(fPostalCode), Allergies: u.ptr(fAllergies),
+		CurrentMedications: u.ptr(fCurrentMedications), HealthConditions: u.ptr(fHealthConditions),
+		LanguagePreferences: languages(u), Communication: comm,
+	}
+}
+
+func languages(u *user) []string {
+	if u.languages == nil {
+		return []string{}
+	}
+	return append([]string{}, u.languages...)
+}

@@ -1,0 +1,43 @@
+// Package jsonresp writes JSON responses the way the vendors do: no HTML
+// escaping, no trailing newline, the struct's field order.
+package jsonresp
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Marshal encodes v without HTML escaping and without a trailing newline.
+func Marshal(v any) ([]byte, error) {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(buf)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+}
+
+// Write sends v as application/json with the given status.
+func Write(c echo.Context, status int, v any) error {
+	b, err := Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.Blob(status, echo.MIMEApplicationJSONCharsetUTF8, b)
+}
+
+// WriteRaw sends already encoded JSON.
+func WriteRaw(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,53 @@
+// Package routing mounts generated oapi-codegen routes on an Echo instance
+// behind a fixed middleware chain.
+package routing
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Router implements the generated EchoRouter interfaces. Unlike an
+// echo.Group it adds no catch-all routes, so vendors mounted side by side
+// on one Echo never shadow each other's paths.
+type Router struct {
+	e  *echo.Echo
+	mw []echo.MiddlewareFunc
+}
+
+// With returns a Router that puts mw in front of every route it adds.
+func With(e *echo.Echo, mw ...echo.MiddlewareFunc) *Router { return &Router{e: e, mw: mw} }
+
+func (r *Router) add(method, path string, h echo.HandlerFunc, m []echo.MiddlewareFunc) *echo.Route {
+	chain := append(append([]echo.MiddlewareFunc{}, r.mw...), m...)
+	return r.e.Add(method, path, h, chain...)
+}
+
+func (r *Router) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodConnect, p, h, m)
+}
+func (r *Router) DELETE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodDelete, p, h, m)
+}
+func (r *Router) GET(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodGet, p, h, m)
+}
+func (r *Router) HEAD(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodHead, p, h, m)
+}
+func (r *Router) OPTIONS(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodOptions, p, h, m)
+}
+func (r *Router) PATCH(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodPatch, p, h, m)
+}
+func (r *Router) POST(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodPost, p, h, m)
+}
+func (r *Router) PUT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodPut, p, h, m)
+}
+func (r *Router) TRACE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.add(http.MethodTrace, p, h, m)
+}

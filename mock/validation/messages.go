@@ -1,0 +1,209 @@
+package validation
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// fieldProblems flattens a kin-openapi validation error into one
+// FieldProblem per failing field.
+func fieldProblems(err error) []FieldProblem {
+	var out []FieldProblem
+	seen := map[string]bool{}
+	add := func(p FieldProblem) {
+		key := p.In + "\x00" + p.Field + "\x00" + p.Keyword
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, p)
+		}
+	}
+	var walk func(err error, in, param string)
+	walk = func(err error, in, param string) {
+		switch e := err.(type) {
+		case nil:
+		case openapi3.MultiError:
+			for _, x := range e {
+				walk(x, in, param)
+			}
+		case *openapi3filter.RequestError:
+			switch {
+			case e.Parameter != nil:
+				in, param = e.Parameter.In, e.Parameter.Name
+			case e.RequestBody != nil:
+				in = "body"
+			}
+			if e.Err == nil {
+				add(FieldProblem{In: in, Field: fieldName(in, param, nil), Keyword: "invalid", Message: fieldName(in, param, nil) + " is invalid: " + e.Reason})
+				return
+			}
+			walk(e.Err, in, param)
+		case *openapi3.SchemaError:
+			if e.Origin != nil && hasSchemaError(e.Origin) {
+				walk(e.Origin, in, param)
+				return
+			}
+			add(schemaProblem(e, in, param))
+		case *openapi3filter.ParseError:
+			name := fieldName(in, param, nil)
+			add(FieldProblem{In: in, Field: name, Keyword: "type", Message: name + " is not " + parseKind(e)})
+		default:
+			if u, ok := err.(interface{ Unwrap() []error }); ok {
+				for _, x := range u.Unwrap() {
+					walk(x, in, param)
+				}
+				return
+			}
+			if u := errors.Unwrap(err); u != nil {
+				walk(u, in, param)
+				return
+			}
+			name := fieldName(in, param, nil)
+			add(FieldProblem{In: in, Field: name, Keyword: "invalid", Message: name + " is invalid: " + err.Error()})
+		}
+	}
+	walk(err, "", "")
+	return out
+}
+
+func hasSchemaError(err error) bool {
+	var se *openapi3.SchemaError
+	return errors.As(err, &se)
+}
+
+func parseKind(e *openapi3filter.ParseError) string {
+	if e.Kind == openapi3filter.KindInvalidFormat && e.Reason != "" {
+		return "valid: " + e.Reason
+	}
+	return "valid"
+}
+
+func fieldName(in, param string, pointer []string) string {
+	if in != "body" {
+		if param == "" {
+			return in
+		}
+		return param
+	}
+	if len(pointer) == 0 {
+		return "body"
+	}
+	return strings.Join(pointer, ".")
+}
+
+// schemaProblem words one failing schema keyword.
+func schemaProblem(e *openapi3.SchemaError, in, param string) FieldProblem {
+	pointer := e.JSONPointer()
+	field := fieldName(in, param, pointer)
+	p := FieldProblem{In: in, Field: field, Keyword: e.SchemaField}
+	s := e.Schema
+	switch e.SchemaField {
+	case "required":
+		p.Message = field + " is required"
+	case "type":
+		p.Message = field + " must be " + typeWords(s)
+	case "enum":
+		p.Message = field + " must be one of " + enumWords(s)
+	case "pattern":
+		p.Message = field + " must match the pattern " + s.Pattern
+	case "format":
+		p.Message = field + " must be " + formatWords(s.Format)
+	case "minLength":
+		if s.MinLength == 1 {
+			p.Message = field + " must not be empty"
+		} else {
+			p.Message = fmt.Sprintf("%s must be at least %d characters long", field, s.MinLength)
+		}
+	case "maxLength":
+		p.Message = fmt.Sprintf("%s must be at most %d characters long", field, *s.MaxLength)
+	case "minimum":
+		p.Message = field + " must be at least " + number(*s.Min)
+	case "maximum":
+		p.Message = field + " must be at most " + number(*s.Max)
+	case "discriminator":
+		p.Field = fieldName(in, param, append(pointer, discriminatorProperty(s)))
+		if strings.Contains(e.Reason, "does not contain") {
+			p.Keyword = "required"
+			p.Message = p.Field + " is required"
+		} else {
+			p.Keyword = "enum"
+			p.Message = p.Field + " must be one of " + discriminatorValues(s)
+		}
+	case "nullable":
+		p.Message = field + " must not be null"
+	default:
+		p.Message = field + ": " + e.Reason
+	}
+	return p
+}
+
+func number(f float64) string { return fmt.Sprintf("%g", f) }
+
+func typeWords(s *openapi3.Schema) string {
+	if s == nil || s.Type == nil || len(s.Type.Slice()) == 0 {
+		return "of another type"
+	}
+	switch t := s.Type.Slice()[0]; t {
+	case "integer":
+		return "an integer"
+	case "array", "object":
+		return "an " + t
+	default:
+		return "a " + t
+	}
+}
+
+func enumWords(s *openapi3.Schema) string {
+	vals := make([]string, 0, len(s.Enum))
+	for _, v := range s.Enum {
+		if str, ok := v.(string); ok {
+			vals = append(vals, str)
+		} else {
+			b, _ := json.Marshal(v)
+			vals = append(vals, string(b))
+		}
+	}
+	return strings.Join(vals, ", ")
+}
+
+func formatWords(format string) string {
+	switch format {
+	case "date":
+		return "a date in YYYY-MM-DD format"
+	case "date-time":
+		return "a date-time in RFC 3339 format"
+	default:
+		return "a valid " + format
+	}
+}
+
+func discriminatorProperty(s *openapi3.Schema) string {
+	if s != nil && s.Discriminator != nil {
+		return s.Discriminator.PropertyName
+	}
+	return "type"
+}
+
+func discriminatorValues(s *openapi3.Schema) string {
+	if s == nil || s.Discriminator == nil {
+		return "the documented values"
+	}
+	vals := make([]string, 0, len(s.Discriminator.Mapping))
+	for k := range s.Discriminator.Mapping {
+		vals = append(vals, k)
+	}
+	slices.Sort(vals)
+	return strings.Join(vals, ", ")
+}
+
+// SchemaProblems words a kin-openapi schema validation error of a JSON
+// document as one FieldProblem per failing field, fields named by dotted
+// path ("care360.organizations.0.name").
+func SchemaProblems(err error) []FieldProblem {
+	return fieldProblems(&openapi3filter.RequestError{RequestBody: &openapi3.RequestBody{}, Err: err})
+}

@@ -1,0 +1,174 @@
+package validation
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/labstack/echo/v4"
+)
+
+// DefaultMaxBodyBytes is the largest request body accepted: 1 MiB.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config configures the request validator.
+type Config struct {
+	// Document is the vendor's OpenAPI document. The validator routes on
+	// paths only, so its servers are ignored.
+	Document *openapi3.T
+	// Render writes refused requests in the vendor's envelope. Required.
+	Render Renderer
+	// MaxBodyBytes caps request bodies; DefaultMaxBodyBytes when zero.
+	MaxBodyBytes int64
+}
+
+// bodyKey is the echo context key under which the validated body is kept,
+// so handlers do not read it twice.
+const bodyKey = "validation.body"
+
+// Body returns the request body the validator read and checked.
+func Body(c echo.Context) []byte {
+	b, _ := c.Get(bodyKey).([]byte)
+	return b
+}
+
+// New returns a middleware that refuses any request its document does not
+// allow, before the handler runs: wrong or missing Content-Type (415), a
+// body over the limit (413), a body that is not JSON (400) and every
+// schema violation of parameters and body, all listed at once (400).
+// Authentication is left to the vendor's handlers, which run their own
+// checks first when a vendor answers auth failures before validation.
+func New(cfg Config) (echo.MiddlewareFunc, error) {
+	if cfg.Document == nil || cfg.Render == nil {
+		return nil, errors.New("validation: Document and Render are required")
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	doc := *cfg.Document
+	doc.Servers = openapi3.Servers{{URL: "/"}}
+	router, err := gorillamux.NewRouter(&doc)
+	if err != nil {
+		return nil, fmt.Errorf("validation: router: %w", err)
+	}
+	options := &openapi3filter.Options{
+		MultiError:             true,
+		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		// Defaults stay out of the body: handlers must tell an omitted
+		// field from a sent one.
+		SkipSettingDefaults: true,
+	}
+	v := &validator{router: router, options: options, render: cfg.Render, max: cfg.MaxBodyBytes}
+	return v.middleware, nil
+}
+
+type validator struct {
+	router  routers.Router
+	options *openapi3filter.Options
+	render  Renderer
+	max     int64
+}
+
+func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if p := v.check(c); p != nil {
+			return v.render(c, p)
+		}
+		return next(c)
+	}
+}
+
+func (v *validator) check(c echo.Context) *Problem {
+	req := c.Request()
+	route, pathParams, err := v.router.FindRoute(req)
+	if err != nil {
+		var re *routers.RouteError
+		if errors.As(err, &re) && errors.Is(re, routers.ErrMethodNotAllowed) {
+			return &Problem{Kind: MethodNotAllowed, Status: http.StatusMethodNotAllowed, Message: "Method " + req.Method + " is not allowed on " + req.URL.Path}
+		}
+		return &Problem{Kind: NotFound, Status: http.StatusNotFound, Message: "No operation at " + req.URL.Path}
+	}
+	if route.Operation.RequestBody != nil {
+		body, p := v.readBody(req)
+		if p != nil {
+			return p
+		}
+		c.Set(bodyKey, body)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: v.options}
+	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+		fields := fieldProblems(err)
+		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: fields}
+		p.Message = p.FieldMessages()
+		return p
+	}
+	if body := Body(c); body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return nil
+}
+
+// readBody enforces the media type and the size limit and checks that the
+// body is JSON, before schema validation words anything.
+func (v *validator) readBody(req *http.Request) ([]byte, *Problem) {
+	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || mediaType != echo.MIMEApplicationJSON {
+		return nil, &Problem{Kind: UnsupportedMediaType, Status: http.StatusUnsupportedMediaType, Message: "Content-Type must be application/json"}
+	}
+	if req.ContentLength > v.max {
+		return nil, v.tooLarge()
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, v.max+1))
+	if err != nil {
+		return nil, &Problem{Kind: MalformedJSON, Status: http.StatusBadRequest, Message: "The request body could not be read"}
+	}
+	if int64(len(body)) > v.max {
+		return nil, v.tooLarge()
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, &Problem{Kind: Invalid, Status: http.StatusBadRequest, Message: "body is required",
+			Fields: []FieldProblem{{In: "body", Field: "body", Keyword: "required", Message: "body is required"}}}
+	}
+	if err := jsonSyntax(body); err != nil {
+		return nil, &Problem{Kind: MalformedJSON, Status: http.StatusBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+func (v *validator) tooLarge() *Problem {
+	return &Problem{Kind: BodyTooLarge, Status: http.StatusRequestEntityTooLarge, Message: "The request body exceeds the " + SizeWords(v.max) + " limit"}
+}
+
+// SizeWords writes a byte count the way limits are quoted in messages.
+func SizeWords(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
+
+// jsonSyntax reports the first syntax error of body, or a trailing value.
+func jsonSyntax(body []byte) error {
+	if json.Valid(body) {
+		return nil
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	return errors.New("unexpected data after the JSON value")
+}
