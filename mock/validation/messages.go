@@ -38,6 +38,11 @@ func fieldProblems(err error) []FieldProblem {
 			case e.RequestBody != nil:
 				in = "body"
 			}
+			var pe *openapi3filter.ParseError
+			if e.Parameter != nil && e.Parameter.Schema != nil && errors.As(e.Err, &pe) {
+				add(FieldProblem{In: in, Field: param, Keyword: "type", Message: param + " must be " + typeWords(e.Parameter.Schema.Value)})
+				return
+			}
 			if e.Err == nil {
 				add(FieldProblem{In: in, Field: fieldName(in, param, nil), Keyword: "invalid", Message: fieldName(in, param, nil) + " is invalid: " + e.Reason})
 				return
@@ -49,9 +54,6 @@ func fieldProblems(err error) []FieldProblem {
 				return
 			}
 			add(schemaProblem(e, in, param))
-		case *openapi3filter.ParseError:
-			name := fieldName(in, param, nil)
-			add(FieldProblem{In: in, Field: name, Keyword: "type", Message: name + " is not " + parseKind(e)})
 		default:
 			if u, ok := err.(interface{ Unwrap() []error }); ok {
 				for _, x := range u.Unwrap() {
@@ -74,13 +76,6 @@ func fieldProblems(err error) []FieldProblem {
 func hasSchemaError(err error) bool {
 	var se *openapi3.SchemaError
 	return errors.As(err, &se)
-}
-
-func parseKind(e *openapi3filter.ParseError) string {
-	if e.Kind == openapi3filter.KindInvalidFormat && e.Reason != "" {
-		return "valid: " + e.Reason
-	}
-	return "valid"
 }
 
 func fieldName(in, param string, pointer []string) string {
