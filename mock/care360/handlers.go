@@ -7,10 +7,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/care360"
-	"github.com/vendorsuite/contracts/openapi"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/openapi"
 )
 
 // APIKeyHeader carries the key that decides the organization.

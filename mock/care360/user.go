@@ -44,18 +44,18 @@ type Case struct {
 // marking which are set, which keeps a million users within a few hundred
 // bytes each.
 type user struct {
-	id         string
-	email      string
-	emailKey   string // lower-cased email, the key of every email index
-	role       string
-	org        *org
-	createdAt  time.Time
-	text       [numFields]string
-	set        uint32
-	languages  []string
-	hasLang    bool
-	comm       *communication
-	cases      []Case
+	id        string
+	email     string
+	emailKey  string // lower-cased email, the key of every email index
+	role      string
+	org       *org
+	createdAt time.Time
+	text      [numFields]string
+	set       uint32
+	languages []string
+	hasLang   bool
+	comm      *communication
+	cases     []Case
 }
 
 type communication struct {

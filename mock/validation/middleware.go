@@ -60,7 +60,7 @@ func New(cfg Config) (echo.MiddlewareFunc, error) {
 		return nil, fmt.Errorf("validation: router: %w", err)
 	}
 	options := &openapi3filter.Options{
-		MultiError:             true,
+		MultiError:         true,
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		// Defaults stay out of the body: handlers must tell an omitted
 		// field from a sent one.
