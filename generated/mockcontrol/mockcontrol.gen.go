@@ -18,34 +18,34 @@ import (
 
 // Defines values for Care360CaseStatus.
 const (
-	Care360CaseStatusApproved   Care360CaseStatus = "Approved"
-	Care360CaseStatusAssigned   Care360CaseStatus = "Assigned"
-	Care360CaseStatusCancelled  Care360CaseStatus = "Cancelled"
-	Care360CaseStatusCreated    Care360CaseStatus = "Created"
-	Care360CaseStatusInProgress Care360CaseStatus = "InProgress"
-	Care360CaseStatusNoDecision Care360CaseStatus = "NoDecision"
-	Care360CaseStatusPending    Care360CaseStatus = "Pending"
-	Care360CaseStatusRejected   Care360CaseStatus = "Rejected"
+	Approved   Care360CaseStatus = "Approved"
+	Assigned   Care360CaseStatus = "Assigned"
+	Cancelled  Care360CaseStatus = "Cancelled"
+	Created    Care360CaseStatus = "Created"
+	InProgress Care360CaseStatus = "InProgress"
+	NoDecision Care360CaseStatus = "NoDecision"
+	Pending    Care360CaseStatus = "Pending"
+	Rejected   Care360CaseStatus = "Rejected"
 )
 
 // Valid indicates whether the value is a known member of the Care360CaseStatus enum.
 func (e Care360CaseStatus) Valid() bool {
 	switch e {
-	case Care360CaseStatusApproved:
+	case Approved:
 		return true
-	case Care360CaseStatusAssigned:
+	case Assigned:
 		return true
-	case Care360CaseStatusCancelled:
+	case Cancelled:
 		return true
-	case Care360CaseStatusCreated:
+	case Created:
 		return true
-	case Care360CaseStatusInProgress:
+	case InProgress:
 		return true
-	case Care360CaseStatusNoDecision:
+	case NoDecision:
 		return true
-	case Care360CaseStatusPending:
+	case Pending:
 		return true
-	case Care360CaseStatusRejected:
+	case Rejected:
 		return true
 	default:
 		return false
@@ -54,13 +54,13 @@ func (e Care360CaseStatus) Valid() bool {
 
 // Defines values for HealthStatus.
 const (
-	Ok HealthStatus = "ok"
+	HealthStatusOk HealthStatus = "ok"
 )
 
 // Valid indicates whether the value is a known member of the HealthStatus enum.
 func (e HealthStatus) Valid() bool {
 	switch e {
-	case Ok:
+	case HealthStatusOk:
 		return true
 	default:
 		return false
@@ -320,17 +320,20 @@ type StateSummary struct {
 	R1discover R1DiscoverSummary `json:"r1discover"`
 }
 
-// BodyTooLarge Why the control API refused a request; the state is left as it was.
-type BodyTooLarge = RejectedDocument
+// BodyTooLargeResponse Why the control API refused a request; the state is left as it was.
+type BodyTooLargeResponse = RejectedDocument
 
-// ControlError Why the control API refused a request; the state is left as it was.
-type ControlError = RejectedDocument
+// ControlErrorResponse Why the control API refused a request; the state is left as it was.
+type ControlErrorResponse = RejectedDocument
 
-// Rejected Why the control API refused a request; the state is left as it was.
-type Rejected = RejectedDocument
+// RejectedResponse Why the control API refused a request; the state is left as it was.
+type RejectedResponse = RejectedDocument
 
-// UnsupportedMediaType Why the control API refused a request; the state is left as it was.
-type UnsupportedMediaType = RejectedDocument
+// StateAppliedResponse How many entries of each kind the state holds after a change.
+type StateAppliedResponse = StateSummary
+
+// UnsupportedMediaTypeResponse Why the control API refused a request; the state is left as it was.
+type UnsupportedMediaTypeResponse = RejectedDocument
 
 // FixtureDocumentBody A whole mock world, or a part of one to add. Each vendor section is
 // optional; a section left out means no entries of that vendor.
@@ -1032,7 +1035,7 @@ type GetHealthResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Health
 	// JSON4XX the response for an HTTP 4XX `application/json` response
-	JSON4XX *ControlError
+	JSON4XX *ControlErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1041,7 +1044,7 @@ func (r GetHealthResponse) GetJSON200() *Health {
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
-func (r GetHealthResponse) GetJSON4XX() *ControlError {
+func (r GetHealthResponse) GetJSON4XX() *ControlErrorResponse {
 	return r.JSON4XX
 }
 
@@ -1078,18 +1081,18 @@ type ResetStateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *StateSummary
+	JSON200 *StateAppliedResponse
 	// JSON4XX the response for an HTTP 4XX `application/json` response
-	JSON4XX *ControlError
+	JSON4XX *ControlErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ResetStateResponse) GetJSON200() *StateSummary {
+func (r ResetStateResponse) GetJSON200() *StateAppliedResponse {
 	return r.JSON200
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
-func (r ResetStateResponse) GetJSON4XX() *ControlError {
+func (r ResetStateResponse) GetJSON4XX() *ControlErrorResponse {
 	return r.JSON4XX
 }
 
@@ -1128,7 +1131,7 @@ type GetStateResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FixtureDocument
 	// JSON4XX the response for an HTTP 4XX `application/json` response
-	JSON4XX *ControlError
+	JSON4XX *ControlErrorResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1137,7 +1140,7 @@ func (r GetStateResponse) GetJSON200() *FixtureDocument {
 }
 
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
-func (r GetStateResponse) GetJSON4XX() *ControlError {
+func (r GetStateResponse) GetJSON4XX() *ControlErrorResponse {
 	return r.JSON4XX
 }
 
@@ -1174,32 +1177,32 @@ type MergeStateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *StateSummary
+	JSON200 *StateAppliedResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Rejected
+	JSON400 *RejectedResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *BodyTooLarge
+	JSON413 *BodyTooLargeResponse
 	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
+	JSON415 *UnsupportedMediaTypeResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r MergeStateResponse) GetJSON200() *StateSummary {
+func (r MergeStateResponse) GetJSON200() *StateAppliedResponse {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r MergeStateResponse) GetJSON400() *Rejected {
+func (r MergeStateResponse) GetJSON400() *RejectedResponse {
 	return r.JSON400
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r MergeStateResponse) GetJSON413() *BodyTooLarge {
+func (r MergeStateResponse) GetJSON413() *BodyTooLargeResponse {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r MergeStateResponse) GetJSON415() *UnsupportedMediaType {
+func (r MergeStateResponse) GetJSON415() *UnsupportedMediaTypeResponse {
 	return r.JSON415
 }
 
@@ -1236,32 +1239,32 @@ type ReplaceStateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *StateSummary
+	JSON200 *StateAppliedResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Rejected
+	JSON400 *RejectedResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
-	JSON413 *BodyTooLarge
+	JSON413 *BodyTooLargeResponse
 	// JSON415 the response for an HTTP 415 `application/json` response
-	JSON415 *UnsupportedMediaType
+	JSON415 *UnsupportedMediaTypeResponse
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplaceStateResponse) GetJSON200() *StateSummary {
+func (r ReplaceStateResponse) GetJSON200() *StateAppliedResponse {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ReplaceStateResponse) GetJSON400() *Rejected {
+func (r ReplaceStateResponse) GetJSON400() *RejectedResponse {
 	return r.JSON400
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r ReplaceStateResponse) GetJSON413() *BodyTooLarge {
+func (r ReplaceStateResponse) GetJSON413() *BodyTooLargeResponse {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r ReplaceStateResponse) GetJSON415() *UnsupportedMediaType {
+func (r ReplaceStateResponse) GetJSON415() *UnsupportedMediaTypeResponse {
 	return r.JSON415
 }
 
@@ -1473,7 +1476,7 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ControlError
+		var dest ControlErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1499,14 +1502,14 @@ func ParseResetStateResponse(rsp *http.Response) (*ResetStateResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest StateSummary
+		var dest StateAppliedResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ControlError
+		var dest ControlErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1539,7 +1542,7 @@ func ParseGetStateResponse(rsp *http.Response) (*GetStateResponse, error) {
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
-		var dest ControlError
+		var dest ControlErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1565,28 +1568,28 @@ func ParseMergeStateResponse(rsp *http.Response) (*MergeStateResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest StateSummary
+		var dest StateAppliedResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Rejected
+		var dest RejectedResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest BodyTooLarge
+		var dest BodyTooLargeResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+		var dest UnsupportedMediaTypeResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1612,28 +1615,28 @@ func ParseReplaceStateResponse(rsp *http.Response) (*ReplaceStateResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest StateSummary
+		var dest StateAppliedResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Rejected
+		var dest RejectedResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest BodyTooLarge
+		var dest BodyTooLargeResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+		var dest UnsupportedMediaTypeResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
