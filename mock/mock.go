@@ -1,0 +1,262 @@
+// Package mock is the stateful mock of the Care360, CL2C and R1 Discover
+// user APIs, as an http.Handler that Go tests can run in-process and that
+// mock/cmd/mockserver serves.
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/care360"
+	"github.com/vendorsuite/contracts/mock/cl2c"
+	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/r1discover"
+	"github.com/vendorsuite/contracts/mock/validation"
+)
+
+// Vendor names, as --vendors and the fixture document spell them.
+const (
+	Care360    = "care360"
+	CL2C       = "cl2c"
+	R1Discover = "r1discover"
+)
+
+// AllVendors lists every vendor the mock serves.
+var AllVendors = []string{Care360, CL2C, R1Discover}
+
+// Options configures a Mock. The zero value serves every vendor with the
+// embedded default fixtures.
+type Options struct {
+	// Fixtures is the startup world; nil means the embedded defaults.
+	Fixtures *fixtures.Document
+	// Vendors restricts the vendors served; empty means all.
+	Vendors []string
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// MaxBodyBytes caps vendor request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxControlBodyBytes caps control API bodies (default 64 MiB).
+	MaxControlBodyBytes int64
+}
+
+// Mock is one mock server with its own world. It is safe for concurrent
+// use; several Mocks in one process share nothing.
+type Mock struct {
+	echo       *echo.Echo
+	startup    *fixtures.Document
+	world      *world
+	vendors    []string
+	log        *slog.Logger
+	maxControl int64
+}
+
+// New builds a Mock from its startup fixtures, or returns every problem in
+// them as a *fixtures.RejectedError.
+func New(opts Options) (*Mock, error) {
+	startup := opts.Fixtures
+	if startup == nil {
+		startup = fixtures.Default()
+	}
+	vendors := opts.Vendors
+	if len(vendors) == 0 {
+		vendors = AllVendors
+	}
+	for _, v := range vendors {
+		if !slices.Contains(AllVendors, v) {
+			return nil, fmt.Errorf("unknown vendor %q (known: %s)", v, strings.Join(AllVendors, ", "))
+		}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = validation.DefaultMaxBodyBytes
+	}
+	if opts.MaxControlBodyBytes <= 0 {
+		opts.MaxControlBodyBytes = 64 << 20
+	}
+	s, err := build(startup)
+	if err != nil {
+		return nil, err
+	}
+	m := &Mock{startup: startup, world: &world{}, vendors: vendors, log: opts.Logger, maxControl: opts.MaxControlBodyBytes}
+	m.world.install(s)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = m.handleError
+	e.Use(m.logRequests, recoverPanics, m.holdWorld)
+	w := m.world
+	register := map[string]func() error{
+		Care360: func() error {
+			return care360.Register(e, func(echo.Context) *care360.Store { return w.care360 }, opts.MaxBodyBytes)
+		},
+		CL2C: func() error {
+			return cl2c.Register(e, func(echo.Context) *cl2c.Store { return w.cl2c }, opts.MaxBodyBytes)
+		},
+		R1Discover: func() error {
+			return r1discover.Register(e, func(echo.Context) *r1discover.Store { return w.r1 }, opts.MaxBodyBytes)
+		},
+	}
+	for _, v := range vendors {
+		if err := register[v](); err != nil {
+			return nil, fmt.Errorf("%s: %w", v, err)
+		}
+	}
+	mockcontrol.RegisterHandlers(e, &control{m: m})
+	m.echo = e
+	return m, nil
+}
+
+// ServeHTTP serves vendor and control requests.
+func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.echo.ServeHTTP(w, r) }
+
+// Vendors lists the vendors this mock serves.
+func (m *Mock) Vendors() []string { return slices.Clone(m.vendors) }
+
+// State exports the whole state as a fixture document.
+func (m *Mock) State() *fixtures.Document {
+	m.world.mu.RLock()
+	defer m.world.mu.RUnlock()
+	return m.world.export()
+}
+
+// Summary counts what the state holds.
+func (m *Mock) Summary() mockcontrol.StateSummary {
+	m.world.mu.RLock()
+	defer m.world.mu.RUnlock()
+	return m.world.summary()
+}
+
+// ReplaceState replaces the whole state with doc, or changes nothing and
+// returns a *fixtures.RejectedError listing every problem.
+func (m *Mock) ReplaceState(doc *fixtures.Document) error { return m.world.replace(doc) }
+
+// MergeState adds doc's organizations, tenants, tokens, companies and users
+// to the state, or changes nothing and returns every problem.
+func (m *Mock) MergeState(doc *fixtures.Document) error { return m.world.merge(doc) }
+
+// Reset puts the startup world back.
+func (m *Mock) Reset() {
+	if err := m.world.replace(m.startup); err != nil {
+		// The startup fixtures were built once already; they cannot fail.
+		panic(err)
+	}
+}
+
+// holdWorld keeps the world from being replaced while a vendor request
+// runs. Control requests take the world's write lock themselves.
+func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if isControl(c.Request().URL.Path) {
+			return next(c)
+		}
+		m.world.mu.RLock()
+		defer m.world.mu.RUnlock()
+		return next(c)
+	}
+}
+
+func isControl(path string) bool { return strings.HasPrefix(path, "/__mock/") || path == "/__mock" }
+
+// vendorOf names the vendor whose paths hold path, or "".
+func vendorOf(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/api/v1/users"):
+		return Care360
+	case strings.HasPrefix(path, "/v1/cl2c/"):
+		return CL2C
+	case strings.HasPrefix(path, "/api/v1/companies/"):
+		return R1Discover
+	}
+	return ""
+}
+
+// handleError renders every error that reaches Echo in the envelope of the
+// vendor whose path was asked for, so Echo's default body never appears.
+func (m *Mock) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p := &validation.Problem{Kind: validation.Invalid, Status: http.StatusInternalServerError, Message: "The mock failed to handle the request"}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		p.Status = he.Code
+		switch he.Code {
+		case http.StatusNotFound:
+			p.Kind, p.Message = validation.NotFound, "No operation at "+c.Request().URL.Path
+		case http.StatusMethodNotAllowed:
+			p.Kind, p.Message = validation.MethodNotAllowed, "Method "+c.Request().Method+" is not allowed on "+c.Request().URL.Path
+		case http.StatusRequestEntityTooLarge:
+			p.Kind, p.Message = validation.BodyTooLarge, "The request body is too large"
+		default:
+			p.Message = fmt.Sprint(he.Message)
+		}
+	}
+	if p.Status >= 500 {
+		m.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+	}
+	var renderErr error
+	switch vendor := vendorOf(c.Request().URL.Path); {
+	case vendor == Care360 && slices.Contains(m.vendors, vendor):
+		renderErr = care360.Render(c, p)
+	case vendor == CL2C && slices.Contains(m.vendors, vendor):
+		renderErr = cl2c.Render(c, p)
+	case vendor == R1Discover && slices.Contains(m.vendors, vendor):
+		renderErr = r1discover.Render(c, p)
+	default:
+		renderErr = c.JSON(p.Status, mockcontrol.RejectedDocument{Errors: []string{p.Message}})
+	}
+	if renderErr != nil {
+		m.log.Error("writing an error response failed", "error", renderErr)
+	}
+}
+
+// recoverPanics turns a handler panic into an error, rendered in the
+// vendor's envelope as a 500, so one bad request cannot stop the server.
+func recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logRequests writes one line per request. Headers are not logged, so API
+// keys and tokens never reach the log.
+func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		if m.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			req := c.Request()
+			m.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
+				slog.String("method", req.Method),
+				slog.String("path", req.URL.Path),
+				slog.String("vendor", vendorOf(req.URL.Path)),
+				slog.Int("status", c.Response().Status),
+				slog.Int64("bytes", c.Response().Size),
+				slog.Duration("duration", time.Since(start)),
+			)
+		}
+		return nil
+	}
+}
