@@ -167,8 +167,8 @@ func TestControlBadInput(t *testing.T) {
 	m := newMock(t)
 	for _, tt := range []struct {
 		name, method, path, contentType, body string
-		status                                 int
-		want                                   string
+		status                                int
+		want                                  string
 	}{
 		{"not JSON or YAML", http.MethodPut, "/__mock/state", "application/json", "{", 400, "not a JSON or YAML document"},
 		{"wrong media type", http.MethodPut, "/__mock/state", "text/plain", "{}", 415, "Content-Type must be application/json or application/yaml"},

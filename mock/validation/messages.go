@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -88,7 +89,18 @@ func fieldName(in, param string, pointer []string) string {
 	if len(pointer) == 0 {
 		return "body"
 	}
-	return strings.Join(pointer, ".")
+	var b strings.Builder
+	for i, seg := range pointer {
+		if _, err := strconv.Atoi(seg); err == nil {
+			b.WriteString("[" + seg + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+	}
+	return b.String()
 }
 
 // schemaProblem words one failing schema keyword.
