@@ -1,10 +1,14 @@
 package mock
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,6 +16,7 @@ import (
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/openapi"
 )
 
 // control implements the generated control API over a Mock.
@@ -23,21 +28,160 @@ func (h *control) GetHealth(c echo.Context) error {
 	return jsonresp.Write(c, http.StatusOK, mockcontrol.Health{Status: mockcontrol.HealthStatusOk})
 }
 
+// Every control call acts on the session the request names (the default
+// world without X-Mock-Session).
+
 func (h *control) GetState(c echo.Context) error {
-	return jsonresp.Write(c, http.StatusOK, h.m.State())
+	return jsonresp.Write(c, http.StatusOK, sessionOf(c).world.state())
 }
 
 func (h *control) ReplaceState(c echo.Context) error {
-	return h.apply(c, h.m.ReplaceState)
+	return h.apply(c, sessionOf(c).world.replace)
 }
 
 func (h *control) MergeState(c echo.Context) error {
-	return h.apply(c, h.m.MergeState)
+	return h.apply(c, sessionOf(c).world.merge)
 }
 
 func (h *control) ResetState(c echo.Context) error {
-	h.m.Reset()
-	return jsonresp.Write(c, http.StatusOK, h.m.Summary())
+	w := sessionOf(c).world
+	h.m.reset(w)
+	return jsonresp.Write(c, http.StatusOK, w.counts())
+}
+
+func (h *control) ReplaceSessionState(c echo.Context, name mockcontrol.SessionName) error {
+	if !sessionName.MatchString(name) {
+		return controlError(c, http.StatusBadRequest, "name must match "+sessionName.String())
+	}
+	doc, status, problems := h.readDocument(c.Request())
+	if problems != nil {
+		return jsonresp.Write(c, status, mockcontrol.RejectedDocument{Errors: problems})
+	}
+	s, err := h.m.replaceSession(name, doc)
+	if err != nil {
+		return rejected(c, err)
+	}
+	return jsonresp.Write(c, http.StatusOK, s.world.counts())
+}
+
+func (h *control) ListSessions(c echo.Context) error {
+	return jsonresp.Write(c, http.StatusOK, mockcontrol.SessionList{Sessions: h.m.sessions.list()})
+}
+
+func (h *control) DeleteSession(c echo.Context, name mockcontrol.SessionName) error {
+	if !h.m.sessions.remove(name) {
+		return controlError(c, http.StatusNotFound, "no session "+name)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *control) ListRequests(c echo.Context, params mockcontrol.ListRequestsParams) error {
+	s := sessionOf(c)
+	entries := s.journal.entries(func(e *entry) bool {
+		v := &e.view
+		return (params.Vendor == nil || string(*params.Vendor) == v.Vendor) &&
+			(params.Method == nil || strings.EqualFold(*params.Method, v.Method)) &&
+			(params.Path == nil || strings.HasPrefix(v.Path, *params.Path)) &&
+			(params.Status == nil || *params.Status == v.Status) &&
+			(params.Since == nil || v.Seq > *params.Since)
+	})
+	refs := credentialRefs(s.world.state())
+	if params.Format != nil && *params.Format == mockcontrol.FormatScenario {
+		name := "recorded"
+		if params.Name != nil && *params.Name != "" {
+			name = *params.Name
+		}
+		out, err := recordScenario(name, entries, refs)
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, "application/yaml", out)
+	}
+	page := mockcontrol.JournalPage{Entries: make([]mockcontrol.JournalEntry, len(entries))}
+	for i, e := range entries {
+		page.Entries[i] = e.view
+		if ref := refs.of(e.secret); ref != "" {
+			page.Entries[i].Credential = &ref
+		}
+	}
+	return jsonresp.Write(c, http.StatusOK, page)
+}
+
+func (h *control) ClearRequests(c echo.Context, _ mockcontrol.ClearRequestsParams) error {
+	sessionOf(c).journal.clear()
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *control) ListFaults(c echo.Context, _ mockcontrol.ListFaultsParams) error {
+	return jsonresp.Write(c, http.StatusOK, mockcontrol.FaultList{Faults: sessionOf(c).faults.list()})
+}
+
+func (h *control) AddFault(c echo.Context, _ mockcontrol.AddFaultParams) error {
+	var rule mockcontrol.FaultRule
+	if problems := decodeChecked(c, "FaultRule", &rule); problems != nil {
+		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: problems})
+	}
+	if problems := checkFault(rule); len(problems) > 0 {
+		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: problems})
+	}
+	return jsonresp.Write(c, http.StatusCreated, sessionOf(c).faults.add(rule))
+}
+
+func (h *control) ClearFaults(c echo.Context, _ mockcontrol.ClearFaultsParams) error {
+	sessionOf(c).faults.clear()
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *control) DeleteFault(c echo.Context, id string, _ mockcontrol.DeleteFaultParams) error {
+	if !sessionOf(c).faults.remove(id) {
+		return controlError(c, http.StatusNotFound, "no fault rule "+id)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// controlError writes the control API's error body.
+func controlError(c echo.Context, status int, message string) error {
+	return jsonresp.Write(c, status, mockcontrol.RejectedDocument{Errors: []string{message}})
+}
+
+func rejected(c echo.Context, err error) error {
+	var r *fixtures.RejectedError
+	if errors.As(err, &r) {
+		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: r.Problems})
+	}
+	return err
+}
+
+// decodeChecked reads a JSON body and checks it against a schema of the
+// control document, listing every problem.
+func decodeChecked(c echo.Context, schema string, into any) []string {
+	req := c.Request()
+	if mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType)); err != nil || mediaType != echo.MIMEApplicationJSON {
+		return []string{"Content-Type must be application/json"}
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+	if err != nil {
+		return []string{"the request body could not be read"}
+	}
+	var raw any
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return []string{"The request body is not valid JSON: " + err.Error()}
+	}
+	doc, err := openapi.Load(openapi.MockControl)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if err := doc.Components.Schemas[schema].Value.VisitJSON(raw, openapi3.MultiErrors()); err != nil {
+		var out []string
+		for _, p := range validation.SchemaProblems(err) {
+			out = append(out, p.Message)
+		}
+		return out
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return []string{err.Error()}
+	}
+	return nil
 }
 
 func (h *control) apply(c echo.Context, op func(*fixtures.Document) error) error {
@@ -46,13 +190,9 @@ func (h *control) apply(c echo.Context, op func(*fixtures.Document) error) error
 		return jsonresp.Write(c, status, mockcontrol.RejectedDocument{Errors: problems})
 	}
 	if err := op(doc); err != nil {
-		var rejected *fixtures.RejectedError
-		if errors.As(err, &rejected) {
-			return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: rejected.Problems})
-		}
-		return err
+		return rejected(c, err)
 	}
-	return jsonresp.Write(c, http.StatusOK, h.m.Summary())
+	return jsonresp.Write(c, http.StatusOK, sessionOf(c).world.counts())
 }
 
 // readDocument reads a JSON or YAML fixture document from the body.

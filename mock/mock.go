@@ -46,17 +46,25 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxControlBodyBytes caps control API bodies (default 64 MiB).
 	MaxControlBodyBytes int64
+	// JournalSize is how many requests each session's journal keeps
+	// (default DefaultJournalSize).
+	JournalSize int
+	// SessionIdle removes named sessions unused for this long (default
+	// 30 minutes; negative keeps them until deleted).
+	SessionIdle time.Duration
 }
 
 // Mock is one mock server with its own world. It is safe for concurrent
 // use; several Mocks in one process share nothing.
 type Mock struct {
-	echo       *echo.Echo
-	startup    *fixtures.Document
-	world      *world
-	vendors    []string
-	log        *slog.Logger
-	maxControl int64
+	echo        *echo.Echo
+	startup     *fixtures.Document
+	main        *session // the default world, journal and faults
+	sessions    sessions
+	vendors     []string
+	log         *slog.Logger
+	maxControl  int64
+	journalSize int
 }
 
 // New builds a Mock from its startup fixtures, or returns every problem in
@@ -88,23 +96,31 @@ func New(opts Options) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Mock{startup: startup, world: &world{}, vendors: vendors, log: opts.Logger, maxControl: opts.MaxControlBodyBytes}
-	m.world.install(s)
+	if opts.SessionIdle == 0 {
+		opts.SessionIdle = 30 * time.Minute
+	}
+	m := &Mock{
+		startup: startup, vendors: vendors, log: opts.Logger,
+		maxControl: opts.MaxControlBodyBytes, journalSize: opts.JournalSize,
+		sessions: sessions{byName: map[string]*session{}, idle: opts.SessionIdle},
+	}
+	m.main = m.newSession("", s)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.handleError
-	e.Use(m.logRequests, recoverPanics, m.holdWorld)
-	w := m.world
+	e.Pre(rewriteSessionPath)
+	e.Use(m.logRequests, m.resolveSession, m.journalize, recoverPanics, m.injectFaults, m.holdWorld)
+	world := func(c echo.Context) *world { return sessionOf(c).world }
 	register := map[string]func() error{
 		Care360: func() error {
-			return care360.Register(e, func(echo.Context) *care360.Store { return w.care360 }, opts.MaxBodyBytes)
+			return care360.Register(e, func(c echo.Context) *care360.Store { return world(c).care360 }, opts.MaxBodyBytes)
 		},
 		CL2C: func() error {
-			return cl2c.Register(e, func(echo.Context) *cl2c.Store { return w.cl2c }, opts.MaxBodyBytes)
+			return cl2c.Register(e, func(c echo.Context) *cl2c.Store { return world(c).cl2c }, opts.MaxBodyBytes)
 		},
 		R1Discover: func() error {
-			return r1discover.Register(e, func(echo.Context) *r1discover.Store { return w.r1 }, opts.MaxBodyBytes)
+			return r1discover.Register(e, func(c echo.Context) *r1discover.Store { return world(c).r1 }, opts.MaxBodyBytes)
 		},
 	}
 	for _, v := range vendors {
@@ -123,45 +139,40 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.echo.ServeH
 // Vendors lists the vendors this mock serves.
 func (m *Mock) Vendors() []string { return slices.Clone(m.vendors) }
 
-// State exports the whole state as a fixture document.
-func (m *Mock) State() *fixtures.Document {
-	m.world.mu.RLock()
-	defer m.world.mu.RUnlock()
-	return m.world.export()
-}
+// State exports the default world as a fixture document.
+func (m *Mock) State() *fixtures.Document { return m.main.world.state() }
 
-// Summary counts what the state holds.
-func (m *Mock) Summary() mockcontrol.StateSummary {
-	m.world.mu.RLock()
-	defer m.world.mu.RUnlock()
-	return m.world.summary()
-}
+// Summary counts what the default world holds.
+func (m *Mock) Summary() mockcontrol.StateSummary { return m.main.world.counts() }
 
-// ReplaceState replaces the whole state with doc, or changes nothing and
+// ReplaceState replaces the default world with doc, or changes nothing and
 // returns a *fixtures.RejectedError listing every problem.
-func (m *Mock) ReplaceState(doc *fixtures.Document) error { return m.world.replace(doc) }
+func (m *Mock) ReplaceState(doc *fixtures.Document) error { return m.main.world.replace(doc) }
 
 // MergeState adds doc's organizations, tenants, tokens, companies and users
-// to the state, or changes nothing and returns every problem.
-func (m *Mock) MergeState(doc *fixtures.Document) error { return m.world.merge(doc) }
+// to the default world, or changes nothing and returns every problem.
+func (m *Mock) MergeState(doc *fixtures.Document) error { return m.main.world.merge(doc) }
 
-// Reset puts the startup world back.
-func (m *Mock) Reset() {
-	if err := m.world.replace(m.startup); err != nil {
+// Reset puts the startup world back in the default world.
+func (m *Mock) Reset() { m.reset(m.main.world) }
+
+func (m *Mock) reset(w *world) {
+	if err := w.replace(m.startup); err != nil {
 		// The startup fixtures were built once already; they cannot fail.
 		panic(err)
 	}
 }
 
-// holdWorld keeps the world from being replaced while a vendor request
-// runs. Control requests take the world's write lock themselves.
+// holdWorld keeps the session's world from being replaced while a vendor
+// request runs. Control requests take the world's write lock themselves.
 func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if isControl(c.Request().URL.Path) {
 			return next(c)
 		}
-		m.world.mu.RLock()
-		defer m.world.mu.RUnlock()
+		w := sessionOf(c).world
+		w.mu.RLock()
+		defer w.mu.RUnlock()
 		return next(c)
 	}
 }
@@ -206,15 +217,10 @@ func (m *Mock) handleError(err error, c echo.Context) {
 		m.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 	}
 	var renderErr error
-	switch vendor := vendorOf(c.Request().URL.Path); {
-	case vendor == Care360 && slices.Contains(m.vendors, vendor):
-		renderErr = care360.Render(c, p)
-	case vendor == CL2C && slices.Contains(m.vendors, vendor):
-		renderErr = cl2c.Render(c, p)
-	case vendor == R1Discover && slices.Contains(m.vendors, vendor):
-		renderErr = r1discover.Render(c, p)
-	default:
-		renderErr = c.JSON(p.Status, mockcontrol.RejectedDocument{Errors: []string{p.Message}})
+	if vendor := vendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
+		renderErr = renderVendor(c, p)
+	} else {
+		renderErr = controlError(c, p.Status, p.Message)
 	}
 	if renderErr != nil {
 		m.log.Error("writing an error response failed", "error", renderErr)

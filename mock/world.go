@@ -62,6 +62,20 @@ func (w *world) summary() mockcontrol.StateSummary {
 	}
 }
 
+// state exports the world under its read lock.
+func (w *world) state() *fixtures.Document {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.export()
+}
+
+// counts summarizes the world under its read lock.
+func (w *world) counts() mockcontrol.StateSummary {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.summary()
+}
+
 // replace installs doc, or changes nothing and returns every problem.
 func (w *world) replace(doc *fixtures.Document) error {
 	s, err := build(doc)

@@ -13,7 +13,10 @@ import (
 	"net/url"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/labstack/echo/v4"
+	"github.com/oapi-codegen/runtime"
 )
 
 // Defines values for Care360CaseStatus.
@@ -61,6 +64,45 @@ const (
 func (e HealthStatus) Valid() bool {
 	switch e {
 	case HealthStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRequestsParamsVendor.
+const (
+	VendorCL2C       ListRequestsParamsVendor = "cl2c"
+	VendorCare360    ListRequestsParamsVendor = "care360"
+	VendorR1Discover ListRequestsParamsVendor = "r1discover"
+)
+
+// Valid indicates whether the value is a known member of the ListRequestsParamsVendor enum.
+func (e ListRequestsParamsVendor) Valid() bool {
+	switch e {
+	case VendorCL2C:
+		return true
+	case VendorCare360:
+		return true
+	case VendorR1Discover:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRequestsParamsFormat.
+const (
+	FormatJSON     ListRequestsParamsFormat = "json"
+	FormatScenario ListRequestsParamsFormat = "scenario"
+)
+
+// Valid indicates whether the value is a known member of the ListRequestsParamsFormat enum.
+func (e ListRequestsParamsFormat) Valid() bool {
+	switch e {
+	case FormatJSON:
+		return true
+	case FormatScenario:
 		return true
 	default:
 		return false
@@ -220,6 +262,82 @@ type Cl2cUser struct {
 	PushToken     *string `json:"pushToken,omitempty"`
 }
 
+// FaultLatency defines model for FaultLatency.
+type FaultLatency struct {
+	FixedMs     *int `json:"fixedMs,omitempty"`
+	RandomMinMs *int `json:"randomMinMs,omitempty"`
+	RandomMaxMs *int `json:"randomMaxMs,omitempty"`
+
+	// Seed Seed of the random delays, so a run can be repeated.
+	Seed *int64 `json:"seed,omitempty"`
+}
+
+// FaultList defines model for FaultList.
+type FaultList struct {
+	Faults []FaultRule `json:"faults"`
+}
+
+// FaultMatch defines model for FaultMatch.
+type FaultMatch struct {
+	// Method HTTP method; any when absent.
+	Method *string `json:"method,omitempty"`
+
+	// Path Exact path, or a prefix ending in `*`; any when absent.
+	Path *string `json:"path,omitempty"`
+
+	// Credential Only requests made with this credential: a Care360 API key, a
+	// CL2C tenant or API key, or an R1 Discover bearer token.
+	Credential *string `json:"credential,omitempty"`
+}
+
+// FaultRateLimit defines model for FaultRateLimit.
+type FaultRateLimit struct {
+	RetryAfterSeconds *int `json:"retryAfterSeconds,omitempty"`
+}
+
+// FaultResponse defines model for FaultResponse.
+type FaultResponse struct {
+	Status  int                `json:"status"`
+	Headers *map[string]string `json:"headers,omitempty"`
+
+	// Body Any JSON value, sent as the response body.
+	Body interface{} `json:"body,omitempty"`
+}
+
+// FaultRule What to match and what to do. Exactly one action applies, tried in
+// this order: `drop`, `unavailable`, `rateLimit`, `vendorError`,
+// `response`; `latency` delays any of them, or alone delays the real
+// answer.
+type FaultRule struct {
+	Id *string `json:"id,omitempty"`
+
+	// Unavailable Answer 503 in the vendor's envelope.
+	Unavailable *bool `json:"unavailable,omitempty"`
+
+	// Drop Close the connection without an answer.
+	Drop *bool `json:"drop,omitempty"`
+
+	// ApplyFirst Carry the request out before faulting its answer.
+	ApplyFirst *bool `json:"applyFirst,omitempty"`
+
+	// Times How many requests the rule applies to; 0 until deleted.
+	Times *int `json:"times,omitempty"`
+
+	// Hits How many requests it has applied to.
+	Hits        *int              `json:"hits,omitempty"`
+	Latency     *FaultLatency     `json:"latency,omitempty"`
+	Match       FaultMatch        `json:"match"`
+	RateLimit   *FaultRateLimit   `json:"rateLimit,omitempty"`
+	Response    *FaultResponse    `json:"response,omitempty"`
+	VendorError *FaultVendorError `json:"vendorError,omitempty"`
+}
+
+// FaultVendorError defines model for FaultVendorError.
+type FaultVendorError struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+}
+
 // FixtureDocument A whole mock world, or a part of one to add. Each vendor section is
 // optional; a section left out means no entries of that vendor.
 type FixtureDocument struct {
@@ -236,6 +354,45 @@ type Health struct {
 
 // HealthStatus Always `ok`.
 type HealthStatus string
+
+// JournalEntry One served request and its response.
+type JournalEntry struct {
+	// Seq Sequence number, increasing across the session's life.
+	Seq  int64  `json:"seq"`
+	Time string `json:"time"`
+
+	// Vendor The vendor whose path was asked for; empty for other paths.
+	Vendor string `json:"vendor"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+
+	// Query The raw query string.
+	Query string `json:"query"`
+
+	// Headers Request headers, secrets redacted.
+	Headers map[string]string `json:"headers"`
+
+	// Credential Which fixture account the request's credentials belong to, as a
+	// reference (`care360:<organization id>`, `cl2c:<tenant id>`,
+	// `r1discover:<token index>`); empty when they match none.
+	Credential *string `json:"credential,omitempty"`
+
+	// Body The request body (truncated past 64 KiB).
+	Body   *string `json:"body,omitempty"`
+	Status int     `json:"status"`
+
+	// ResponseBody The response body (truncated past 64 KiB).
+	ResponseBody *string `json:"responseBody,omitempty"`
+	DurationMs   float32 `json:"durationMs"`
+
+	// Fault The id of the fault rule applied to this request, if any.
+	Fault *string `json:"fault,omitempty"`
+}
+
+// JournalPage defines model for JournalPage.
+type JournalPage struct {
+	Entries []JournalEntry `json:"entries"`
+}
 
 // R1Company An R1 Discover company with the values its users may take.
 type R1Company struct {
@@ -313,12 +470,30 @@ type RejectedDocument struct {
 	Errors []string `json:"errors"`
 }
 
+// SessionInfo defines model for SessionInfo.
+type SessionInfo struct {
+	Name       string `json:"name"`
+	CreatedAt  string `json:"createdAt"`
+	LastUsedAt string `json:"lastUsedAt"`
+}
+
+// SessionList defines model for SessionList.
+type SessionList struct {
+	Sessions []SessionInfo `json:"sessions"`
+}
+
 // StateSummary How many entries of each kind the state holds after a change.
 type StateSummary struct {
 	Care360    Care360Summary    `json:"care360"`
 	Cl2c       Cl2cSummary       `json:"cl2c"`
 	R1discover R1DiscoverSummary `json:"r1discover"`
 }
+
+// MockSession defines model for MockSession.
+type MockSession = string
+
+// SessionName defines model for SessionName.
+type SessionName = string
 
 // BodyTooLargeResponse Why the control API refused a request; the state is left as it was.
 type BodyTooLargeResponse = RejectedDocument
@@ -338,6 +513,75 @@ type UnsupportedMediaTypeResponse = RejectedDocument
 // FixtureDocumentBody A whole mock world, or a part of one to add. Each vendor section is
 // optional; a section left out means no entries of that vendor.
 type FixtureDocumentBody = FixtureDocument
+
+// ClearFaultsParams defines parameters for ClearFaults.
+type ClearFaultsParams struct {
+	// XMockSession The session to act on; the default world when absent.
+	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
+}
+
+// ListFaultsParams defines parameters for ListFaults.
+type ListFaultsParams struct {
+	// XMockSession The session to act on; the default world when absent.
+	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
+}
+
+// AddFaultParams defines parameters for AddFault.
+type AddFaultParams struct {
+	// XMockSession The session to act on; the default world when absent.
+	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
+}
+
+// DeleteFaultParams defines parameters for DeleteFault.
+type DeleteFaultParams struct {
+	// XMockSession The session to act on; the default world when absent.
+	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
+}
+
+// ClearRequestsParams defines parameters for ClearRequests.
+type ClearRequestsParams struct {
+	// XMockSession The session to act on; the default world when absent.
+	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
+}
+
+// ListRequestsParams defines parameters for ListRequests.
+type ListRequestsParams struct {
+	// Vendor Only requests to this vendor.
+	Vendor *ListRequestsParamsVendor `form:"vendor,omitempty" json:"vendor,omitempty"`
+
+	// Method Only requests with this HTTP method.
+	Method *string `form:"method,omitempty" json:"method,omitempty"`
+
+	// Path Only requests whose path starts with this.
+	Path *string `form:"path,omitempty" json:"path,omitempty"`
+
+	// Status Only responses with this status.
+	Status *int `form:"status,omitempty" json:"status,omitempty"`
+
+	// Since Only entries with a sequence number greater than this.
+	Since *int64 `form:"since,omitempty" json:"since,omitempty"`
+
+	// Format `json` (default): the entries; `scenario`: a replayable scenario file.
+	Format *ListRequestsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Name Name of the scenario written with `format=scenario`.
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+
+	// XMockSession The session to act on; the default world when absent.
+	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
+}
+
+// ListRequestsParamsVendor defines parameters for ListRequests.
+type ListRequestsParamsVendor string
+
+// ListRequestsParamsFormat defines parameters for ListRequests.
+type ListRequestsParamsFormat string
+
+// AddFaultJSONRequestBody defines body for AddFault for application/json ContentType.
+type AddFaultJSONRequestBody = FaultRule
+
+// ReplaceSessionStateJSONRequestBody defines body for ReplaceSessionState for application/json ContentType.
+type ReplaceSessionStateJSONRequestBody = FixtureDocument
 
 // MergeStateJSONRequestBody defines body for MergeState for application/json ContentType.
 type MergeStateJSONRequestBody = FixtureDocument
@@ -419,6 +663,59 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ClearFaults Delete every fault rule
+	//
+	// Removes all rules of the session.
+	//
+	// Corresponds with DELETE /__mock/faults (the `ClearFaults` operationId).
+	ClearFaults(ctx context.Context, params *ClearFaultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFaults List fault rules
+	//
+	// The fault rules in force, in the order they are tried.
+	//
+	// Corresponds with GET /__mock/faults (the `ListFaults` operationId).
+	ListFaults(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFaultWithBody Add a fault rule
+	//
+	// Adds a rule that changes how matching vendor requests are answered:
+	// a delay (fixed, or random from a seed so runs repeat), a given
+	// response, the vendor's own error envelope, a 429 with
+	// `Retry-After`, a 503, or a dropped connection. The first rule that
+	// matches a request applies; it applies `times` times, or until
+	// deleted when `times` is 0. A faulted request changes no state,
+	// unless `applyFirst` is set: then the request is carried out and its
+	// response replaced (the server did it, the client never heard).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+	AddFaultWithBody(ctx context.Context, params *AddFaultParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFault Add a fault rule
+	//
+	// Adds a rule that changes how matching vendor requests are answered:
+	// a delay (fixed, or random from a seed so runs repeat), a given
+	// response, the vendor's own error envelope, a 429 with
+	// `Retry-After`, a 503, or a dropped connection. The first rule that
+	// matches a request applies; it applies `times` times, or until
+	// deleted when `times` is 0. A faulted request changes no state,
+	// unless `applyFirst` is set: then the request is carried out and its
+	// response replaced (the server did it, the client never heard).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+	AddFault(ctx context.Context, params *AddFaultParams, body AddFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFault Delete one fault rule
+	//
+	// Removes the rule with this id.
+	//
+	// Corresponds with DELETE /__mock/faults/{id} (the `DeleteFault` operationId).
+	DeleteFault(ctx context.Context, id string, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetHealth Health check
 	//
 	// Answers 200 as soon as the mock serves requests. Use it to wait for
@@ -426,6 +723,26 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /__mock/health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ClearRequests Clear the request journal
+	//
+	// Empties the journal; sequence numbers keep counting.
+	//
+	// Corresponds with DELETE /__mock/requests (the `ClearRequests` operationId).
+	ClearRequests(ctx context.Context, params *ClearRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRequests Read the request journal
+	//
+	// The requests the mock served to the vendor APIs (control calls are
+	// not journalled), oldest first, from a ring buffer of the last
+	// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
+	// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+	// `format=scenario` the selected entries come back as a scenario file
+	// (YAML) that replays them; credentials in it are references to the
+	// fixture accounts, never the secrets.
+	//
+	// Corresponds with GET /__mock/requests (the `ListRequests` operationId).
+	ListRequests(ctx context.Context, params *ListRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResetState Reset the state
 	//
@@ -436,6 +753,42 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /__mock/reset (the `ResetState` operationId).
 	ResetState(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSessions List sessions
+	//
+	// The isolated worlds that exist besides the default one. A request
+	// carrying `X-Mock-Session: <name>`, or sent under the path prefix
+	// `/__sessions/<name>/`, sees the session's own users, journal and
+	// fault rules, created on first use from the startup fixtures.
+	// Sessions idle for longer than `--session-idle` are removed.
+	//
+	// Corresponds with GET /__mock/sessions (the `ListSessions` operationId).
+	ListSessions(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSession Delete a session
+	//
+	// Removes the session's world, journal and rules; its next use starts afresh.
+	//
+	// Corresponds with DELETE /__mock/sessions/{name} (the `DeleteSession` operationId).
+	DeleteSession(ctx context.Context, name SessionName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceSessionStateWithBody Create or replace a session's world
+	//
+	// Creates the session when needed, with the body as its world.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+	ReplaceSessionStateWithBody(ctx context.Context, name SessionName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceSessionState Create or replace a session's world
+	//
+	// Creates the session when needed, with the body as its world.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+	ReplaceSessionState(ctx context.Context, name SessionName, body ReplaceSessionStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetState Export the state
 	//
@@ -529,6 +882,109 @@ type ClientInterface interface {
 	ReplaceState(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+// ClearFaults Delete every fault rule
+//
+// Removes all rules of the session.
+//
+// Corresponds with DELETE /__mock/faults (the `ClearFaults` operationId).
+func (c *Client) ClearFaults(ctx context.Context, params *ClearFaultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearFaultsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFaults List fault rules
+//
+// The fault rules in force, in the order they are tried.
+//
+// Corresponds with GET /__mock/faults (the `ListFaults` operationId).
+func (c *Client) ListFaults(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFaultsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFaultWithBody Add a fault rule
+//
+// Adds a rule that changes how matching vendor requests are answered:
+// a delay (fixed, or random from a seed so runs repeat), a given
+// response, the vendor's own error envelope, a 429 with
+// `Retry-After`, a 503, or a dropped connection. The first rule that
+// matches a request applies; it applies `times` times, or until
+// deleted when `times` is 0. A faulted request changes no state,
+// unless `applyFirst` is set: then the request is carried out and its
+// response replaced (the server did it, the client never heard).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+func (c *Client) AddFaultWithBody(ctx context.Context, params *AddFaultParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFaultRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFault Add a fault rule
+//
+// Adds a rule that changes how matching vendor requests are answered:
+// a delay (fixed, or random from a seed so runs repeat), a given
+// response, the vendor's own error envelope, a 429 with
+// `Retry-After`, a 503, or a dropped connection. The first rule that
+// matches a request applies; it applies `times` times, or until
+// deleted when `times` is 0. A faulted request changes no state,
+// unless `applyFirst` is set: then the request is carried out and its
+// response replaced (the server did it, the client never heard).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+func (c *Client) AddFault(ctx context.Context, params *AddFaultParams, body AddFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFaultRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFault Delete one fault rule
+//
+// Removes the rule with this id.
+//
+// Corresponds with DELETE /__mock/faults/{id} (the `DeleteFault` operationId).
+func (c *Client) DeleteFault(ctx context.Context, id string, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFaultRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetHealth Health check
 //
 // Answers 200 as soon as the mock serves requests. Use it to wait for
@@ -537,6 +993,46 @@ type ClientInterface interface {
 // Corresponds with GET /__mock/health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ClearRequests Clear the request journal
+//
+// Empties the journal; sequence numbers keep counting.
+//
+// Corresponds with DELETE /__mock/requests (the `ClearRequests` operationId).
+func (c *Client) ClearRequests(ctx context.Context, params *ClearRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearRequestsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRequests Read the request journal
+//
+// The requests the mock served to the vendor APIs (control calls are
+// not journalled), oldest first, from a ring buffer of the last
+// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
+// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+// `format=scenario` the selected entries come back as a scenario file
+// (YAML) that replays them; credentials in it are references to the
+// fixture accounts, never the secrets.
+//
+// Corresponds with GET /__mock/requests (the `ListRequests` operationId).
+func (c *Client) ListRequests(ctx context.Context, params *ListRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRequestsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -557,6 +1053,82 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with POST /__mock/reset (the `ResetState` operationId).
 func (c *Client) ResetState(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewResetStateRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSessions List sessions
+//
+// The isolated worlds that exist besides the default one. A request
+// carrying `X-Mock-Session: <name>`, or sent under the path prefix
+// `/__sessions/<name>/`, sees the session's own users, journal and
+// fault rules, created on first use from the startup fixtures.
+// Sessions idle for longer than `--session-idle` are removed.
+//
+// Corresponds with GET /__mock/sessions (the `ListSessions` operationId).
+func (c *Client) ListSessions(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSessionsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSession Delete a session
+//
+// Removes the session's world, journal and rules; its next use starts afresh.
+//
+// Corresponds with DELETE /__mock/sessions/{name} (the `DeleteSession` operationId).
+func (c *Client) DeleteSession(ctx context.Context, name SessionName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSessionRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceSessionStateWithBody Create or replace a session's world
+//
+// Creates the session when needed, with the body as its world.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+func (c *Client) ReplaceSessionStateWithBody(ctx context.Context, name SessionName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceSessionStateRequestWithBody(c.Server, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceSessionState Create or replace a session's world
+//
+// Creates the session when needed, with the body as its world.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+func (c *Client) ReplaceSessionState(ctx context.Context, name SessionName, body ReplaceSessionStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceSessionStateRequest(c.Server, name, body)
 	if err != nil {
 		return nil, err
 	}
@@ -708,6 +1280,194 @@ func (c *Client) ReplaceState(ctx context.Context, body ReplaceStateJSONRequestB
 	return c.Client.Do(req)
 }
 
+// NewClearFaultsRequest constructs an http.Request for the ClearFaults method
+func NewClearFaultsRequest(server string, params *ClearFaultsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/faults")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XMockSession != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Mock-Session", *params.XMockSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Mock-Session", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListFaultsRequest constructs an http.Request for the ListFaults method
+func NewListFaultsRequest(server string, params *ListFaultsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/faults")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XMockSession != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Mock-Session", *params.XMockSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Mock-Session", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewAddFaultRequest calls the generic AddFault builder with application/json body
+func NewAddFaultRequest(server string, params *AddFaultParams, body AddFaultJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddFaultRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewAddFaultRequestWithBody constructs an http.Request for the AddFault method, with any body, and a specified content type
+func NewAddFaultRequestWithBody(server string, params *AddFaultParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/faults")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XMockSession != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Mock-Session", *params.XMockSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Mock-Session", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteFaultRequest constructs an http.Request for the DeleteFault method
+func NewDeleteFaultRequest(server string, id string, params *DeleteFaultParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/faults/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XMockSession != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Mock-Session", *params.XMockSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Mock-Session", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -730,6 +1490,189 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewClearRequestsRequest constructs an http.Request for the ClearRequests method
+func NewClearRequestsRequest(server string, params *ClearRequestsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/requests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XMockSession != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Mock-Session", *params.XMockSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Mock-Session", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListRequestsRequest constructs an http.Request for the ListRequests method
+func NewListRequestsRequest(server string, params *ListRequestsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/requests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Vendor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "vendor", *params.Vendor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Method != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "method", *params.Method, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Path != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "path", *params.Path, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Since != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XMockSession != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Mock-Session", *params.XMockSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Mock-Session", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -758,6 +1701,114 @@ func NewResetStateRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListSessionsRequest constructs an http.Request for the ListSessions method
+func NewListSessionsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/sessions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteSessionRequest constructs an http.Request for the DeleteSession method
+func NewDeleteSessionRequest(server string, name SessionName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/sessions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReplaceSessionStateRequest calls the generic ReplaceSessionState builder with application/json body
+func NewReplaceSessionStateRequest(server string, name SessionName, body ReplaceSessionStateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceSessionStateRequestWithBody(server, name, "application/json", bodyReader)
+}
+
+// NewReplaceSessionStateRequestWithBody constructs an http.Request for the ReplaceSessionState method, with any body, and a specified content type
+func NewReplaceSessionStateRequestWithBody(server string, name SessionName, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/sessions/%s/state", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -913,6 +1964,65 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ClearFaultsWithResponse Delete every fault rule
+	//
+	// Removes all rules of the session.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /__mock/faults (the `ClearFaults` operationId).
+	ClearFaultsWithResponse(ctx context.Context, params *ClearFaultsParams, reqEditors ...RequestEditorFn) (*ClearFaultsResponse, error)
+
+	// ListFaultsWithResponse List fault rules
+	//
+	// The fault rules in force, in the order they are tried.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /__mock/faults (the `ListFaults` operationId).
+	ListFaultsWithResponse(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*ListFaultsResponse, error)
+
+	// AddFaultWithBodyWithResponse Add a fault rule
+	//
+	// Adds a rule that changes how matching vendor requests are answered:
+	// a delay (fixed, or random from a seed so runs repeat), a given
+	// response, the vendor's own error envelope, a 429 with
+	// `Retry-After`, a 503, or a dropped connection. The first rule that
+	// matches a request applies; it applies `times` times, or until
+	// deleted when `times` is 0. A faulted request changes no state,
+	// unless `applyFirst` is set: then the request is carried out and its
+	// response replaced (the server did it, the client never heard).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+	AddFaultWithBodyWithResponse(ctx context.Context, params *AddFaultParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFaultResponse, error)
+
+	// AddFaultWithResponse Add a fault rule
+	//
+	// Adds a rule that changes how matching vendor requests are answered:
+	// a delay (fixed, or random from a seed so runs repeat), a given
+	// response, the vendor's own error envelope, a 429 with
+	// `Retry-After`, a 503, or a dropped connection. The first rule that
+	// matches a request applies; it applies `times` times, or until
+	// deleted when `times` is 0. A faulted request changes no state,
+	// unless `applyFirst` is set: then the request is carried out and its
+	// response replaced (the server did it, the client never heard).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+	AddFaultWithResponse(ctx context.Context, params *AddFaultParams, body AddFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFaultResponse, error)
+
+	// DeleteFaultWithResponse Delete one fault rule
+	//
+	// Removes the rule with this id.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /__mock/faults/{id} (the `DeleteFault` operationId).
+	DeleteFaultWithResponse(ctx context.Context, id string, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*DeleteFaultResponse, error)
+
 	// GetHealthWithResponse Health check
 	//
 	// Answers 200 as soon as the mock serves requests. Use it to wait for
@@ -922,6 +2032,30 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /__mock/health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
+
+	// ClearRequestsWithResponse Clear the request journal
+	//
+	// Empties the journal; sequence numbers keep counting.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /__mock/requests (the `ClearRequests` operationId).
+	ClearRequestsWithResponse(ctx context.Context, params *ClearRequestsParams, reqEditors ...RequestEditorFn) (*ClearRequestsResponse, error)
+
+	// ListRequestsWithResponse Read the request journal
+	//
+	// The requests the mock served to the vendor APIs (control calls are
+	// not journalled), oldest first, from a ring buffer of the last
+	// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
+	// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+	// `format=scenario` the selected entries come back as a scenario file
+	// (YAML) that replays them; credentials in it are references to the
+	// fixture accounts, never the secrets.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /__mock/requests (the `ListRequests` operationId).
+	ListRequestsWithResponse(ctx context.Context, params *ListRequestsParams, reqEditors ...RequestEditorFn) (*ListRequestsResponse, error)
 
 	// ResetStateWithResponse Reset the state
 	//
@@ -934,6 +2068,46 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /__mock/reset (the `ResetState` operationId).
 	ResetStateWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ResetStateResponse, error)
+
+	// ListSessionsWithResponse List sessions
+	//
+	// The isolated worlds that exist besides the default one. A request
+	// carrying `X-Mock-Session: <name>`, or sent under the path prefix
+	// `/__sessions/<name>/`, sees the session's own users, journal and
+	// fault rules, created on first use from the startup fixtures.
+	// Sessions idle for longer than `--session-idle` are removed.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /__mock/sessions (the `ListSessions` operationId).
+	ListSessionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSessionsResponse, error)
+
+	// DeleteSessionWithResponse Delete a session
+	//
+	// Removes the session's world, journal and rules; its next use starts afresh.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /__mock/sessions/{name} (the `DeleteSession` operationId).
+	DeleteSessionWithResponse(ctx context.Context, name SessionName, reqEditors ...RequestEditorFn) (*DeleteSessionResponse, error)
+
+	// ReplaceSessionStateWithBodyWithResponse Create or replace a session's world
+	//
+	// Creates the session when needed, with the body as its world.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+	ReplaceSessionStateWithBodyWithResponse(ctx context.Context, name SessionName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceSessionStateResponse, error)
+
+	// ReplaceSessionStateWithResponse Create or replace a session's world
+	//
+	// Creates the session when needed, with the body as its world.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+	ReplaceSessionStateWithResponse(ctx context.Context, name SessionName, body ReplaceSessionStateJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSessionStateResponse, error)
 
 	// GetStateWithResponse Export the state
 	//
@@ -1029,6 +2203,184 @@ type ClientWithResponsesInterface interface {
 	ReplaceStateWithResponse(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStateResponse, error)
 }
 
+type ClearFaultsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ClearFaultsResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearFaultsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearFaultsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearFaultsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearFaultsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListFaultsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FaultList
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFaultsResponse) GetJSON200() *FaultList {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListFaultsResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFaultsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFaultsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFaultsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFaultsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddFaultResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FaultRule
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddFaultResponse) GetJSON201() *FaultRule {
+	return r.JSON201
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r AddFaultResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r AddFaultResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddFaultResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddFaultResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddFaultResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteFaultResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DeleteFaultResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFaultResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFaultResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFaultResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFaultResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1077,6 +2429,102 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+type ClearRequestsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ClearRequestsResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearRequestsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearRequestsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearRequestsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearRequestsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListRequestsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JournalPage
+	// YAML200 the response for an HTTP 200 `application/yaml` response
+	YAML200 *string
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRequestsResponse) GetJSON200() *JournalPage {
+	return r.JSON200
+}
+
+// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
+func (r ListRequestsResponse) GetYAML200() *string {
+	return r.YAML200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListRequestsResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRequestsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRequestsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRequestsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRequestsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ResetStateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1119,6 +2567,157 @@ func (r ResetStateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ResetStateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListSessionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SessionList
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSessionsResponse) GetJSON200() *SessionList {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListSessionsResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSessionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSessionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSessionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSessionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DeleteSessionResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ReplaceSessionStateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StateAppliedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *RejectedResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *BodyTooLargeResponse
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaTypeResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceSessionStateResponse) GetJSON200() *StateAppliedResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReplaceSessionStateResponse) GetJSON400() *RejectedResponse {
+	return r.JSON400
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ReplaceSessionStateResponse) GetJSON413() *BodyTooLargeResponse {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ReplaceSessionStateResponse) GetJSON415() *UnsupportedMediaTypeResponse {
+	return r.JSON415
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceSessionStateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceSessionStateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceSessionStateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceSessionStateResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1297,6 +2896,95 @@ func (r ReplaceStateResponse) ContentType() string {
 	return ""
 }
 
+// ClearFaultsWithResponse Delete every fault rule
+//
+// Removes all rules of the session.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /__mock/faults (the `ClearFaults` operationId).
+func (c *ClientWithResponses) ClearFaultsWithResponse(ctx context.Context, params *ClearFaultsParams, reqEditors ...RequestEditorFn) (*ClearFaultsResponse, error) {
+	rsp, err := c.ClearFaults(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearFaultsResponse(rsp)
+}
+
+// ListFaultsWithResponse List fault rules
+//
+// The fault rules in force, in the order they are tried.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /__mock/faults (the `ListFaults` operationId).
+func (c *ClientWithResponses) ListFaultsWithResponse(ctx context.Context, params *ListFaultsParams, reqEditors ...RequestEditorFn) (*ListFaultsResponse, error) {
+	rsp, err := c.ListFaults(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFaultsResponse(rsp)
+}
+
+// AddFaultWithBodyWithResponse Add a fault rule
+//
+// Adds a rule that changes how matching vendor requests are answered:
+// a delay (fixed, or random from a seed so runs repeat), a given
+// response, the vendor's own error envelope, a 429 with
+// `Retry-After`, a 503, or a dropped connection. The first rule that
+// matches a request applies; it applies `times` times, or until
+// deleted when `times` is 0. A faulted request changes no state,
+// unless `applyFirst` is set: then the request is carried out and its
+// response replaced (the server did it, the client never heard).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+func (c *ClientWithResponses) AddFaultWithBodyWithResponse(ctx context.Context, params *AddFaultParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFaultResponse, error) {
+	rsp, err := c.AddFaultWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFaultResponse(rsp)
+}
+
+// AddFaultWithResponse Add a fault rule
+//
+// Adds a rule that changes how matching vendor requests are answered:
+// a delay (fixed, or random from a seed so runs repeat), a given
+// response, the vendor's own error envelope, a 429 with
+// `Retry-After`, a 503, or a dropped connection. The first rule that
+// matches a request applies; it applies `times` times, or until
+// deleted when `times` is 0. A faulted request changes no state,
+// unless `applyFirst` is set: then the request is carried out and its
+// response replaced (the server did it, the client never heard).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /__mock/faults (the `AddFault` operationId).
+func (c *ClientWithResponses) AddFaultWithResponse(ctx context.Context, params *AddFaultParams, body AddFaultJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFaultResponse, error) {
+	rsp, err := c.AddFault(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFaultResponse(rsp)
+}
+
+// DeleteFaultWithResponse Delete one fault rule
+//
+// Removes the rule with this id.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /__mock/faults/{id} (the `DeleteFault` operationId).
+func (c *ClientWithResponses) DeleteFaultWithResponse(ctx context.Context, id string, params *DeleteFaultParams, reqEditors ...RequestEditorFn) (*DeleteFaultResponse, error) {
+	rsp, err := c.DeleteFault(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFaultResponse(rsp)
+}
+
 // GetHealthWithResponse Health check
 //
 // Answers 200 as soon as the mock serves requests. Use it to wait for
@@ -1311,6 +2999,42 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetHealthResponse(rsp)
+}
+
+// ClearRequestsWithResponse Clear the request journal
+//
+// Empties the journal; sequence numbers keep counting.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /__mock/requests (the `ClearRequests` operationId).
+func (c *ClientWithResponses) ClearRequestsWithResponse(ctx context.Context, params *ClearRequestsParams, reqEditors ...RequestEditorFn) (*ClearRequestsResponse, error) {
+	rsp, err := c.ClearRequests(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearRequestsResponse(rsp)
+}
+
+// ListRequestsWithResponse Read the request journal
+//
+// The requests the mock served to the vendor APIs (control calls are
+// not journalled), oldest first, from a ring buffer of the last
+// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
+// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+// `format=scenario` the selected entries come back as a scenario file
+// (YAML) that replays them; credentials in it are references to the
+// fixture accounts, never the secrets.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /__mock/requests (the `ListRequests` operationId).
+func (c *ClientWithResponses) ListRequestsWithResponse(ctx context.Context, params *ListRequestsParams, reqEditors ...RequestEditorFn) (*ListRequestsResponse, error) {
+	rsp, err := c.ListRequests(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRequestsResponse(rsp)
 }
 
 // ResetStateWithResponse Reset the state
@@ -1329,6 +3053,70 @@ func (c *ClientWithResponses) ResetStateWithResponse(ctx context.Context, reqEdi
 		return nil, err
 	}
 	return ParseResetStateResponse(rsp)
+}
+
+// ListSessionsWithResponse List sessions
+//
+// The isolated worlds that exist besides the default one. A request
+// carrying `X-Mock-Session: <name>`, or sent under the path prefix
+// `/__sessions/<name>/`, sees the session's own users, journal and
+// fault rules, created on first use from the startup fixtures.
+// Sessions idle for longer than `--session-idle` are removed.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /__mock/sessions (the `ListSessions` operationId).
+func (c *ClientWithResponses) ListSessionsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSessionsResponse, error) {
+	rsp, err := c.ListSessions(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSessionsResponse(rsp)
+}
+
+// DeleteSessionWithResponse Delete a session
+//
+// Removes the session's world, journal and rules; its next use starts afresh.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /__mock/sessions/{name} (the `DeleteSession` operationId).
+func (c *ClientWithResponses) DeleteSessionWithResponse(ctx context.Context, name SessionName, reqEditors ...RequestEditorFn) (*DeleteSessionResponse, error) {
+	rsp, err := c.DeleteSession(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSessionResponse(rsp)
+}
+
+// ReplaceSessionStateWithBodyWithResponse Create or replace a session's world
+//
+// Creates the session when needed, with the body as its world.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+func (c *ClientWithResponses) ReplaceSessionStateWithBodyWithResponse(ctx context.Context, name SessionName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceSessionStateResponse, error) {
+	rsp, err := c.ReplaceSessionStateWithBody(ctx, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceSessionStateResponse(rsp)
+}
+
+// ReplaceSessionStateWithResponse Create or replace a session's world
+//
+// Creates the session when needed, with the body as its world.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /__mock/sessions/{name}/state (the `ReplaceSessionState` operationId).
+func (c *ClientWithResponses) ReplaceSessionStateWithResponse(ctx context.Context, name SessionName, body ReplaceSessionStateJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSessionStateResponse, error) {
+	rsp, err := c.ReplaceSessionState(ctx, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceSessionStateResponse(rsp)
 }
 
 // GetStateWithResponse Export the state
@@ -1454,6 +3242,130 @@ func (c *ClientWithResponses) ReplaceStateWithResponse(ctx context.Context, body
 	return ParseReplaceStateResponse(rsp)
 }
 
+// ParseClearFaultsResponse parses an HTTP response from a ClearFaultsWithResponse call
+func ParseClearFaultsResponse(rsp *http.Response) (*ClearFaultsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearFaultsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListFaultsResponse parses an HTTP response from a ListFaultsWithResponse call
+func ParseListFaultsResponse(rsp *http.Response) (*ListFaultsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFaultsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FaultList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddFaultResponse parses an HTTP response from a AddFaultWithResponse call
+func ParseAddFaultResponse(rsp *http.Response) (*AddFaultResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddFaultResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FaultRule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFaultResponse parses an HTTP response from a DeleteFaultWithResponse call
+func ParseDeleteFaultResponse(rsp *http.Response) (*DeleteFaultResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFaultResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
 func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -1474,6 +3386,75 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseClearRequestsResponse parses an HTTP response from a ClearRequestsWithResponse call
+func ParseClearRequestsResponse(rsp *http.Response) (*ClearRequestsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearRequestsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListRequestsResponse parses an HTTP response from a ListRequestsWithResponse call
+func ParseListRequestsResponse(rsp *http.Response) (*ListRequestsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRequestsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JournalPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+		var dest string
+		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.YAML200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest ControlErrorResponse
@@ -1514,6 +3495,115 @@ func ParseResetStateResponse(rsp *http.Response) (*ResetStateResponse, error) {
 			return nil, err
 		}
 		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListSessionsResponse parses an HTTP response from a ListSessionsWithResponse call
+func ParseListSessionsResponse(rsp *http.Response) (*ListSessionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSessionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SessionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSessionResponse parses an HTTP response from a DeleteSessionWithResponse call
+func ParseDeleteSessionResponse(rsp *http.Response) (*DeleteSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseReplaceSessionStateResponse parses an HTTP response from a ReplaceSessionStateWithResponse call
+func ParseReplaceSessionStateResponse(rsp *http.Response) (*ReplaceSessionStateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceSessionStateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StateAppliedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest RejectedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest BodyTooLargeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaTypeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
 
 	}
 
@@ -1649,12 +3739,39 @@ func ParseReplaceStateResponse(rsp *http.Response) (*ReplaceStateResponse, error
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ClearFaults Delete every fault rule
+	// (DELETE /__mock/faults)
+	ClearFaults(ctx echo.Context, params ClearFaultsParams) error
+	// ListFaults List fault rules
+	// (GET /__mock/faults)
+	ListFaults(ctx echo.Context, params ListFaultsParams) error
+	// AddFault Add a fault rule
+	// (POST /__mock/faults)
+	AddFault(ctx echo.Context, params AddFaultParams) error
+	// DeleteFault Delete one fault rule
+	// (DELETE /__mock/faults/{id})
+	DeleteFault(ctx echo.Context, id string, params DeleteFaultParams) error
 	// GetHealth Health check
 	// (GET /__mock/health)
 	GetHealth(ctx echo.Context) error
+	// ClearRequests Clear the request journal
+	// (DELETE /__mock/requests)
+	ClearRequests(ctx echo.Context, params ClearRequestsParams) error
+	// ListRequests Read the request journal
+	// (GET /__mock/requests)
+	ListRequests(ctx echo.Context, params ListRequestsParams) error
 	// ResetState Reset the state
 	// (POST /__mock/reset)
 	ResetState(ctx echo.Context) error
+	// ListSessions List sessions
+	// (GET /__mock/sessions)
+	ListSessions(ctx echo.Context) error
+	// DeleteSession Delete a session
+	// (DELETE /__mock/sessions/{name})
+	DeleteSession(ctx echo.Context, name SessionName) error
+	// ReplaceSessionState Create or replace a session's world
+	// (PUT /__mock/sessions/{name}/state)
+	ReplaceSessionState(ctx echo.Context, name SessionName) error
 	// GetState Export the state
 	// (GET /__mock/state)
 	GetState(ctx echo.Context) error
@@ -1671,6 +3788,129 @@ type ServerInterfaceWrapper struct {
 	Handler ServerInterface
 }
 
+// ClearFaults converts echo context to params.
+func (w *ServerInterfaceWrapper) ClearFaults(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ClearFaultsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Mock-Session" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Mock-Session")]; found {
+		var XMockSession MockSession
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Mock-Session, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Mock-Session", valueList[0], &XMockSession, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Mock-Session: %s", err))
+		}
+
+		params.XMockSession = &XMockSession
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClearFaults(ctx, params)
+	return err
+}
+
+// ListFaults converts echo context to params.
+func (w *ServerInterfaceWrapper) ListFaults(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFaultsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Mock-Session" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Mock-Session")]; found {
+		var XMockSession MockSession
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Mock-Session, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Mock-Session", valueList[0], &XMockSession, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Mock-Session: %s", err))
+		}
+
+		params.XMockSession = &XMockSession
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListFaults(ctx, params)
+	return err
+}
+
+// AddFault converts echo context to params.
+func (w *ServerInterfaceWrapper) AddFault(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddFaultParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Mock-Session" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Mock-Session")]; found {
+		var XMockSession MockSession
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Mock-Session, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Mock-Session", valueList[0], &XMockSession, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Mock-Session: %s", err))
+		}
+
+		params.XMockSession = &XMockSession
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddFault(ctx, params)
+	return err
+}
+
+// DeleteFault converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteFault(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteFaultParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Mock-Session" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Mock-Session")]; found {
+		var XMockSession MockSession
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Mock-Session, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Mock-Session", valueList[0], &XMockSession, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Mock-Session: %s", err))
+		}
+
+		params.XMockSession = &XMockSession
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteFault(ctx, id, params)
+	return err
+}
+
 // GetHealth converts echo context to params.
 func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	var err error
@@ -1680,12 +3920,159 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// ClearRequests converts echo context to params.
+func (w *ServerInterfaceWrapper) ClearRequests(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ClearRequestsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Mock-Session" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Mock-Session")]; found {
+		var XMockSession MockSession
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Mock-Session, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Mock-Session", valueList[0], &XMockSession, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Mock-Session: %s", err))
+		}
+
+		params.XMockSession = &XMockSession
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClearRequests(ctx, params)
+	return err
+}
+
+// ListRequests converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRequests(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRequestsParams
+	// ------------- Optional query parameter "vendor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "vendor", ctx.QueryParams(), &params.Vendor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter vendor: %s", err))
+	}
+
+	// ------------- Optional query parameter "method" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "method", ctx.QueryParams(), &params.Method, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter method: %s", err))
+	}
+
+	// ------------- Optional query parameter "path" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "path", ctx.QueryParams(), &params.Path, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter path: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", ctx.QueryParams(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Mock-Session" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Mock-Session")]; found {
+		var XMockSession MockSession
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Mock-Session, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Mock-Session", valueList[0], &XMockSession, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Mock-Session: %s", err))
+		}
+
+		params.XMockSession = &XMockSession
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRequests(ctx, params)
+	return err
+}
+
 // ResetState converts echo context to params.
 func (w *ServerInterfaceWrapper) ResetState(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ResetState(ctx)
+	return err
+}
+
+// ListSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessions(ctx)
+	return err
+}
+
+// DeleteSession converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "name" -------------
+	var name SessionName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", ctx.Param("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSession(ctx, name)
+	return err
+}
+
+// ReplaceSessionState converts echo context to params.
+func (w *ServerInterfaceWrapper) ReplaceSessionState(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "name" -------------
+	var name SessionName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", ctx.Param("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReplaceSessionState(ctx, name)
 	return err
 }
 
@@ -1768,5 +4155,14 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/__mock/state", wrapper.MergeState, options.OperationMiddlewares["mergeState"]...)
 	router.PUT(options.BaseURL+"/__mock/state", wrapper.ReplaceState, options.OperationMiddlewares["replaceState"]...)
 	router.POST(options.BaseURL+"/__mock/reset", wrapper.ResetState, options.OperationMiddlewares["resetState"]...)
+	router.DELETE(options.BaseURL+"/__mock/requests", wrapper.ClearRequests, options.OperationMiddlewares["clearRequests"]...)
+	router.GET(options.BaseURL+"/__mock/requests", wrapper.ListRequests, options.OperationMiddlewares["listRequests"]...)
+	router.DELETE(options.BaseURL+"/__mock/faults", wrapper.ClearFaults, options.OperationMiddlewares["clearFaults"]...)
+	router.GET(options.BaseURL+"/__mock/faults", wrapper.ListFaults, options.OperationMiddlewares["listFaults"]...)
+	router.POST(options.BaseURL+"/__mock/faults", wrapper.AddFault, options.OperationMiddlewares["addFault"]...)
+	router.DELETE(options.BaseURL+"/__mock/faults/:id", wrapper.DeleteFault, options.OperationMiddlewares["deleteFault"]...)
+	router.GET(options.BaseURL+"/__mock/sessions", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
+	router.DELETE(options.BaseURL+"/__mock/sessions/:name", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
+	router.PUT(options.BaseURL+"/__mock/sessions/:name/state", wrapper.ReplaceSessionState, options.OperationMiddlewares["replaceSessionState"]...)
 
 }

@@ -1,0 +1,166 @@
+package cl2c
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+)
+
+// Build makes a store from the cl2c section of a fixture document, or
+// lists every problem in it; the store is only usable when there are none.
+func Build(f *mockcontrol.Cl2cFixtures) (*Store, []string) {
+	s := newStore()
+	if f == nil {
+		return s, nil
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	// keyOwner finds clashes across tenants, which would make a key open
+	// two tenants' users depending on the header sent with it.
+	keyOwner := map[string]bool{}
+	for ti, ft := range f.Tenants {
+		at := fmt.Sprintf("cl2c.tenants[%d]", ti)
+		t := &tenant{id: ft.Id, apiKeys: slices.Clone(ft.ApiKeys), keys: map[string]struct{}{}, byID: map[string]*user{}}
+		switch {
+		case t.id == "":
+			bad("%s.id: empty tenant id", at)
+		case s.byTenant[t.id] != nil:
+			bad("%s.id: duplicate tenant id %s", at, t.id)
+		default:
+			s.byTenant[t.id] = t
+		}
+		for ki, key := range ft.ApiKeys {
+			switch {
+			case key == "":
+				bad("%s.apiKeys[%d]: empty API key", at, ki)
+			case keyOwner[key]:
+				bad("%s.apiKeys[%d]: duplicate API key %s", at, ki, key)
+			default:
+				keyOwner[key] = true
+				t.keys[key] = struct{}{}
+			}
+		}
+		for ui, fu := range ft.Users {
+			uat := fmt.Sprintf("%s.users[%d]", at, ui)
+			u := userFromFixture(fu)
+			switch {
+			case u.id == "":
+				bad("%s.id: empty user id", uat)
+			case t.byID[u.id] != nil:
+				bad("%s.id: duplicate user id %s", uat, u.id)
+			default:
+				t.byID[u.id] = u
+			}
+			if v := u.authValidUpto; v != nil {
+				if _, err := time.Parse(time.RFC3339Nano, *v); err != nil {
+					bad("%s.authValidUpto: %q is not an RFC 3339 date-time", uat, *v)
+				}
+			}
+			t.users = append(t.users, u)
+			s.users++
+		}
+		s.tenants = append(s.tenants, t)
+	}
+	return s, problems
+}
+
+func userFromFixture(fu mockcontrol.Cl2cUser) *user {
+	return &user{
+		id:             fu.Id,
+		userName:       clone(fu.UserName),
+		firstName:      clone(fu.FirstName),
+		lastName:       clone(fu.LastName),
+		email:          clone(fu.Email),
+		emailConfirmed: clone(fu.EmailConfirmed),
+		authenticated:  clone(fu.Authenticated),
+		authValidUpto:  clone(fu.AuthValidUpto),
+		authLocation:   clone(fu.AuthLocation),
+		phoneNumber:    clone(fu.PhoneNumber),
+		walletAddress:  clone(fu.WalletAddress),
+		pushToken:      clone(fu.PushToken),
+	}
+}
+
+func (u *user) fixture() mockcontrol.Cl2cUser {
+	return mockcontrol.Cl2cUser{
+		Id:             u.id,
+		UserName:       clone(u.userName),
+		FirstName:      clone(u.firstName),
+		LastName:       clone(u.lastName),
+		Email:          clone(u.email),
+		EmailConfirmed: clone(u.emailConfirmed),
+		Authenticated:  clone(u.authenticated),
+		AuthValidUpto:  clone(u.authValidUpto),
+		AuthLocation:   clone(u.authLocation),
+		PhoneNumber:    clone(u.phoneNumber),
+		WalletAddress:  clone(u.walletAddress),
+		PushToken:      clone(u.pushToken),
+	}
+}
+
+// Export writes the store as the cl2c section of a fixture document, in
+// fixture order, so Build(Export()) is the same world.
+func (s *Store) Export() *mockcontrol.Cl2cFixtures {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := &mockcontrol.Cl2cFixtures{}
+	for _, t := range s.tenants {
+		// apiKeys is required in the document, so an empty list is written
+		// as [] rather than left out.
+		ft := mockcontrol.Cl2cTenant{Id: t.id, ApiKeys: append([]string{}, t.apiKeys...)}
+		for _, u := range t.users {
+			ft.Users = append(ft.Users, u.fixture())
+		}
+		out.Tenants = append(out.Tenants, ft)
+	}
+	return out
+}
+
+// Summary counts the store's records.
+func (s *Store) Summary() mockcontrol.Cl2cSummary {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return mockcontrol.Cl2cSummary{Tenants: len(s.tenants), Users: s.users}
+}
+
+// Merge adds add's tenants and users to base without changing either. A
+// tenant of add whose id is in base extends that tenant with its users and
+// with the API keys it does not have yet (re-sending a tenant's own key is
+// no conflict); any other tenant is appended whole. Conflicts are left for
+// Build to report.
+func Merge(base, add *mockcontrol.Cl2cFixtures) *mockcontrol.Cl2cFixtures {
+	out := &mockcontrol.Cl2cFixtures{}
+	if base != nil {
+		out.Tenants = slices.Clone(base.Tenants)
+	}
+	if add == nil {
+		return out
+	}
+	// Only base's tenants are extended: two tenants of add with one id are
+	// a duplicate for Build to report, not a merge.
+	inBase := make(map[string]int, len(out.Tenants))
+	for i, t := range out.Tenants {
+		if _, seen := inBase[t.Id]; !seen {
+			inBase[t.Id] = i
+		}
+	}
+	for _, at := range add.Tenants {
+		i, ok := inBase[at.Id]
+		if !ok {
+			out.Tenants = append(out.Tenants, at)
+			continue
+		}
+		t := out.Tenants[i]
+		t.ApiKeys = slices.Clone(t.ApiKeys)
+		for _, k := range at.ApiKeys {
+			if !slices.Contains(t.ApiKeys, k) {
+				t.ApiKeys = append(t.ApiKeys, k)
+			}
+		}
+		t.Users = append(slices.Clone(t.Users), at.Users...)
+		out.Tenants[i] = t
+	}
+	return out
+}

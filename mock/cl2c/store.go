@@ -1,0 +1,123 @@
+// Package cl2c is the stateful CL2C mock: tenants with their API keys and
+// users, and Echo handlers implementing the generated server interface for
+// PUT /v1/cl2c/user.
+package cl2c
+
+import (
+	"sync"
+
+	api "github.com/vendorsuite/contracts/generated/cl2c"
+)
+
+// tenant is what a `tenant` header and one of its API keys open.
+type tenant struct {
+	id      string
+	apiKeys []string // fixture order, for export
+	keys    map[string]struct{}
+	users   []*user // fixture order, for export
+	byID    map[string]*user
+}
+
+// user is one CL2C user. Optional fields stay nil until set, so an export
+// writes back exactly what the fixtures and updates gave.
+type user struct {
+	id             string
+	userName       *string
+	firstName      *string
+	lastName       *string
+	email          *string
+	emailConfirmed *bool
+	authenticated  *bool
+	authValidUpto  *string
+	authLocation   *string
+	phoneNumber    *string
+	walletAddress  *string
+	pushToken      *string
+}
+
+// Store is one CL2C world. Its methods are safe for concurrent use.
+type Store struct {
+	mu       sync.RWMutex
+	tenants  []*tenant // fixture order, for export
+	byTenant map[string]*tenant
+	users    int
+}
+
+func newStore() *Store {
+	return &Store{byTenant: map[string]*tenant{}}
+}
+
+// authenticate returns the tenant that tenantID and key open together, or
+// nil. A key of another tenant opens nothing.
+func (s *Store) authenticate(tenantID, key string) *tenant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.byTenant[tenantID]
+	if t == nil {
+		return nil
+	}
+	if _, ok := t.keys[key]; !ok {
+		return nil
+	}
+	return t
+}
+
+// update applies a validated request to the tenant's user it names and
+// returns the user as the page shows it; ok is false when the tenant has
+// no such user, and then nothing changed.
+func (s *Store) update(t *tenant, req *api.UpdateUserRequest) (out api.User, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := t.byID[req.Id]
+	if u == nil {
+		return api.User{}, false
+	}
+	u.firstName = ptr(req.FirstName)
+	u.lastName = ptr(req.LastName)
+	// Optional fields the request leaves out keep their value.
+	if req.PhoneNumber != nil {
+		u.phoneNumber = ptr(*req.PhoneNumber)
+	}
+	if req.PushToken != nil {
+		u.pushToken = ptr(*req.PushToken)
+	}
+	return u.view(), true
+}
+
+// view is the user in the response shape. The push token is write-only:
+// the page's response has no field for it.
+func (u *user) view() api.User {
+	return api.User{
+		Id:             u.id,
+		UserName:       deref(u.userName),
+		FirstName:      deref(u.firstName),
+		LastName:       deref(u.lastName),
+		Email:          deref(u.email),
+		EmailConfirmed: deref(u.emailConfirmed),
+		Authenticated:  deref(u.authenticated),
+		AuthValidUpto:  clone(u.authValidUpto),
+		AuthLocation:   clone(u.authLocation),
+		PhoneNumber:    clone(u.phoneNumber),
+		WalletAddress:  clone(u.walletAddress),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// clone copies the value behind p, so callers never share the store's
+// memory.
+func clone[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,296 @@
+package mock
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/care360"
+	"github.com/vendorsuite/contracts/mock/cl2c"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/r1discover"
+	"github.com/vendorsuite/contracts/mock/validation"
+)
+
+// faultKey marks a request a fault rule applied to, for the journal.
+const faultKey = "mock.fault"
+
+// fault is an installed rule with its counters and its own random source,
+// so a seeded rule delays the same way on every run.
+type fault struct {
+	rule mockcontrol.FaultRule
+	rng  *rand.Rand
+}
+
+// faultSet is a session's rules, tried in order.
+type faultSet struct {
+	mu     sync.Mutex
+	rules  []*fault
+	nextID int
+}
+
+func (f *faultSet) add(rule mockcontrol.FaultRule) mockcontrol.FaultRule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	id := "fault-" + strconv.Itoa(f.nextID)
+	rule.Id = &id
+	hits := 0
+	rule.Hits = &hits
+	var seed uint64
+	if rule.Latency != nil && rule.Latency.Seed != nil {
+		seed = uint64(*rule.Latency.Seed)
+	}
+	f.rules = append(f.rules, &fault{rule: rule, rng: rand.New(rand.NewPCG(seed, 0x6d6f636b))})
+	return rule
+}
+
+func (f *faultSet) list() []mockcontrol.FaultRule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]mockcontrol.FaultRule, len(f.rules))
+	for i, r := range f.rules {
+		out[i] = r.rule
+	}
+	return out
+}
+
+func (f *faultSet) remove(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.rules)
+	f.rules = slices.DeleteFunc(f.rules, func(r *fault) bool { return *r.rule.Id == id })
+	return len(f.rules) < n
+}
+
+func (f *faultSet) clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = nil
+}
+
+// take finds the first rule matching the request, counts the hit, retires
+// the rule when its times are used up, and returns the rule with the delay
+// to apply.
+func (f *faultSet) take(req *http.Request) (*mockcontrol.FaultRule, time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.rules) == 0 {
+		return nil, 0
+	}
+	cred := credentialOf(req)
+	for i, r := range f.rules {
+		if !r.matches(req, cred) {
+			continue
+		}
+		*r.rule.Hits++
+		rule := r.rule
+		delay := r.delay()
+		if rule.Times != nil && *rule.Times > 0 && *r.rule.Hits >= *rule.Times {
+			f.rules = slices.Delete(f.rules, i, i+1)
+		}
+		return &rule, delay
+	}
+	return nil, 0
+}
+
+func (r *fault) matches(req *http.Request, cred credential) bool {
+	m := r.rule.Match
+	if m.Method != nil && *m.Method != "" && !strings.EqualFold(*m.Method, req.Method) {
+		return false
+	}
+	if m.Path != nil && *m.Path != "" {
+		if prefix, ok := strings.CutSuffix(*m.Path, "*"); ok {
+			if !strings.HasPrefix(req.URL.Path, prefix) {
+				return false
+			}
+		} else if *m.Path != req.URL.Path {
+			return false
+		}
+	}
+	if m.Credential != nil && *m.Credential != "" && !cred.matches(*m.Credential) {
+		return false
+	}
+	return true
+}
+
+func (r *fault) delay() time.Duration {
+	l := r.rule.Latency
+	if l == nil {
+		return 0
+	}
+	ms := 0
+	if l.FixedMs != nil {
+		ms = *l.FixedMs
+	}
+	if l.RandomMaxMs != nil {
+		lo := 0
+		if l.RandomMinMs != nil {
+			lo = *l.RandomMinMs
+		}
+		if hi := *l.RandomMaxMs; hi > lo {
+			ms += lo + r.rng.IntN(hi-lo+1)
+		} else {
+			ms += lo
+		}
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// checkFault refuses rules that cannot work, before they are installed.
+func checkFault(rule mockcontrol.FaultRule) []string {
+	var problems []string
+	if l := rule.Latency; l != nil && l.RandomMinMs != nil && l.RandomMaxMs != nil && *l.RandomMinMs > *l.RandomMaxMs {
+		problems = append(problems, "latency.randomMinMs must not exceed latency.randomMaxMs")
+	}
+	actions := 0
+	for _, set := range []bool{rule.Drop != nil && *rule.Drop, rule.Unavailable != nil && *rule.Unavailable,
+		rule.RateLimit != nil, rule.VendorError != nil, rule.Response != nil} {
+		if set {
+			actions++
+		}
+	}
+	if actions > 1 {
+		problems = append(problems, "a rule takes one action: drop, unavailable, rateLimit, vendorError or response")
+	}
+	if actions == 0 && rule.Latency == nil {
+		problems = append(problems, "a rule needs an action or a latency")
+	}
+	if rule.ApplyFirst != nil && *rule.ApplyFirst && actions == 0 && rule.Latency == nil {
+		problems = append(problems, "applyFirst needs an action or a latency")
+	}
+	return problems
+}
+
+// injectFaults applies the session's fault rules to vendor requests.
+func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if isControl(req.URL.Path) {
+			return next(c)
+		}
+		rule, delay := sessionOf(c).faults.take(req)
+		if rule == nil {
+			return next(c)
+		}
+		c.Set(faultKey, *rule.Id)
+		hasAction := (rule.Drop != nil && *rule.Drop) || (rule.Unavailable != nil && *rule.Unavailable) ||
+			rule.RateLimit != nil || rule.VendorError != nil || rule.Response != nil
+		applyFirst := rule.ApplyFirst != nil && *rule.ApplyFirst
+		if applyFirst || !hasAction {
+			if applyFirst {
+				// Carry the request out, but keep its answer from the client.
+				res := c.Response()
+				real := res.Writer
+				res.Writer = discard{header: http.Header{}}
+				err := next(c)
+				if err != nil {
+					c.Error(err)
+				}
+				res.Writer, res.Committed, res.Size, res.Status = real, false, 0, http.StatusOK
+				for k := range real.Header() {
+					delete(real.Header(), k)
+				}
+			}
+			if !sleep(req.Context(), delay) {
+				return nil
+			}
+			if !hasAction {
+				if applyFirst {
+					// The server did it; the client saw nothing in time.
+					return m.dropConnection(c)
+				}
+				return next(c)
+			}
+		} else if !sleep(req.Context(), delay) {
+			return nil
+		}
+		return m.respondFault(c, rule)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (m *Mock) respondFault(c echo.Context, rule *mockcontrol.FaultRule) error {
+	switch {
+	case rule.Drop != nil && *rule.Drop:
+		return m.dropConnection(c)
+	case rule.Unavailable != nil && *rule.Unavailable:
+		return renderVendor(c, &validation.Problem{Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
+	case rule.RateLimit != nil:
+		if rule.RateLimit.RetryAfterSeconds != nil {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(*rule.RateLimit.RetryAfterSeconds))
+		}
+		return renderVendor(c, &validation.Problem{Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
+	case rule.VendorError != nil:
+		return renderVendor(c, &validation.Problem{Status: rule.VendorError.Status, Message: rule.VendorError.Message})
+	case rule.Response != nil:
+		if rule.Response.Headers != nil {
+			for k, v := range *rule.Response.Headers {
+				c.Response().Header().Set(k, v)
+			}
+		}
+		if rule.Response.Body == nil {
+			return c.NoContent(rule.Response.Status)
+		}
+		if s, ok := rule.Response.Body.(string); ok && c.Response().Header().Get(echo.HeaderContentType) != "" {
+			return c.String(rule.Response.Status, s)
+		}
+		return jsonresp.Write(c, rule.Response.Status, rule.Response.Body)
+	}
+	return fmt.Errorf("fault %s has no action", *rule.Id)
+}
+
+// dropConnection closes the connection without an answer.
+func (m *Mock) dropConnection(c echo.Context) error {
+	if conn, _, err := http.NewResponseController(c.Response()).Hijack(); err == nil {
+		c.Response().Status = 0 // journalled as "no answer"
+		c.Response().Committed = true
+		return conn.Close()
+	}
+	// No connection to drop (an in-process recorder): abort the handler,
+	// which the HTTP server answers by resetting the stream.
+	panic(http.ErrAbortHandler)
+}
+
+// renderVendor writes a problem in the envelope of the vendor whose path
+// was asked for.
+func renderVendor(c echo.Context, p *validation.Problem) error {
+	switch vendorOf(c.Request().URL.Path) {
+	case Care360:
+		return care360.Render(c, p)
+	case CL2C:
+		return cl2c.Render(c, p)
+	case R1Discover:
+		return r1discover.Render(c, p)
+	}
+	return controlError(c, p.Status, p.Message)
+}
+
+// discard swallows a response carried out under applyFirst.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header         { return d.header }
+func (d discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d discard) WriteHeader(int)             {}

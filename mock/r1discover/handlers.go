@@ -1,0 +1,221 @@
+package r1discover
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	api "github.com/vendorsuite/contracts/generated/r1discover"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/routing"
+	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/openapi"
+)
+
+// Messages of the error envelope, as the OpenAPI document gives them.
+const (
+	msgUnauthenticated = "Unauthenticated."
+	msgForbidden       = "This action is unauthorized."
+	msgInvalidData     = "The given data was invalid."
+	msgNotJSON         = "The request body is not valid JSON."
+	msgNotObject       = "The request body must be a JSON object."
+	msgServerError     = "Server Error."
+	msgUpdated         = "User updated successfully"
+)
+
+func companyNotFound(companyID string) string { return "Company " + companyID + " not found." }
+
+func userNotFound(clientID, companyID string) string {
+	return "User " + clientID + " not found in company " + companyID + "."
+}
+
+// StoreFunc finds the store that serves a request (the default world or a
+// session's).
+type StoreFunc func(c echo.Context) *Store
+
+// Handlers implements the generated R1 Discover server interface over a
+// store.
+type Handlers struct {
+	store StoreFunc
+}
+
+var _ api.ServerInterface = (*Handlers)(nil)
+
+// Context keys: the middleware resolves the store and the company once, so
+// the handler works on what was authorized.
+const (
+	storeKey     = "r1discover.store"
+	companyKey   = "r1discover.company"
+	companyIDKey = "r1discover.companyId"
+)
+
+// Authorize checks the bearer token, the company and the token's right to
+// manage it, in that order, before the body is looked at. It reads the
+// company id from the path itself: the generated wrapper would answer a
+// non-integer id with Echo's own 400, where R1 Discover answers 404.
+func (h *Handlers) Authorize(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s := h.store(c)
+		raw := c.Param("companyId")
+		id, ok := companyID(raw)
+		acc, co := s.authorize(bearerToken(c.Request()), id, ok)
+		switch acc {
+		case accessUnauthenticated:
+			return refuse(c, http.StatusUnauthorized, msgUnauthenticated, nil)
+		case accessNoCompany:
+			return refuse(c, http.StatusNotFound, companyNotFound(raw), nil)
+		case accessForbidden:
+			return refuse(c, http.StatusForbidden, msgForbidden, nil)
+		}
+		c.Set(storeKey, s)
+		c.Set(companyKey, co)
+		c.Set(companyIDKey, raw)
+		return next(c)
+	}
+}
+
+// companyID reads the company id as the path writes it: a whole number in
+// plain digits. Anything else (a plus sign, a percent-escape, a fraction,
+// a number beyond int) names no company. Escaped digits are refused too:
+// the validator does not unescape path parameters and would otherwise call
+// the id a schema error instead of letting the 404 speak.
+func companyID(raw string) (int, bool) {
+	digits := strings.TrimPrefix(raw, "-")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	id, err := strconv.Atoi(raw)
+	return id, err == nil
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>"
+// header, or "" when there is none. The scheme is case-insensitive, as
+// HTTP defines it.
+func bearerToken(r *http.Request) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get(echo.HeaderAuthorization)), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// UpdateCompanyUser serves PUT /api/v1/companies/{companyId}/users/{clientId}.
+// The validator has already checked the body's types.
+func (h *Handlers) UpdateCompanyUser(c echo.Context, _ int, clientID string) error {
+	var req api.UpdateUserRequest
+	if err := json.Unmarshal(validation.Body(c), &req); err != nil {
+		// Unreachable after validation; answered like any body the mock
+		// cannot read rather than with a 500.
+		return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
+	}
+	s, _ := c.Get(storeKey).(*Store)
+	co, _ := c.Get(companyKey).(*company)
+	companyID, _ := c.Get(companyIDKey).(string)
+	if s == nil || co == nil {
+		return refuse(c, http.StatusUnauthorized, msgUnauthenticated, nil)
+	}
+	data, errs, found := s.update(co, clientID, &req)
+	switch {
+	case !found:
+		return refuse(c, http.StatusNotFound, userNotFound(clientID, companyID), nil)
+	case len(errs) > 0:
+		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, errs)
+	}
+	return jsonresp.Write(c, http.StatusOK, api.UpdateUserResponse{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data})
+}
+
+// refuse writes the error envelope; errs only on validation failures.
+func refuse(c echo.Context, status int, message string, errs map[string][]string) error {
+	body := api.ErrorResponse{Error: api.ErrorResponseErrorN1, Message: message}
+	if len(errs) > 0 {
+		body.Errors = &errs
+	}
+	return jsonresp.Write(c, status, body)
+}
+
+// Render writes a validator problem in the error envelope. A body of the
+// wrong shape is refused like the rules refuse values, with 422; a body
+// that is not JSON at all is a 400.
+func Render(c echo.Context, p *validation.Problem) error {
+	switch p.Kind {
+	case validation.Invalid:
+		if emptyBody(p) {
+			return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
+		}
+		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, fieldErrors(p))
+	case validation.MalformedJSON:
+		return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
+	case validation.BodyTooLarge:
+		return refuse(c, http.StatusRequestEntityTooLarge, sentence(p.Message), nil)
+	case validation.UnsupportedMediaType:
+		return refuse(c, http.StatusUnsupportedMediaType, sentence(p.Message), nil)
+	case validation.NotFound:
+		return refuse(c, http.StatusNotFound, sentence(p.Message), nil)
+	case validation.MethodNotAllowed:
+		return refuse(c, http.StatusMethodNotAllowed, sentence(p.Message), nil)
+	}
+	return refuse(c, http.StatusInternalServerError, msgServerError, nil)
+}
+
+// emptyBody reports the validator's problem for a request without a body,
+// which is no more JSON than a broken one.
+func emptyBody(p *validation.Problem) bool {
+	for _, f := range p.Fields {
+		if f.In == "body" && f.Field == "body" && f.Keyword == "required" {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldErrors groups the failing fields' messages by field name.
+func fieldErrors(p *validation.Problem) map[string][]string {
+	errs := map[string][]string{}
+	for _, f := range p.Fields {
+		errs[f.Field] = append(errs[f.Field], fieldMessage(f))
+	}
+	if len(errs) == 0 {
+		errs["body"] = []string{sentence(p.Message)}
+	}
+	return errs
+}
+
+// fieldMessage words one failing field like the 422 rules do. Every field
+// of the request body is a string, so a wrong type and null read the same.
+func fieldMessage(f validation.FieldProblem) string {
+	if f.In == "body" && f.Field == "body" {
+		return msgNotObject
+	}
+	if f.In == "body" && (f.Keyword == "type" || f.Keyword == "nullable") {
+		return "The " + fieldWords(f.Field) + " must be a string."
+	}
+	return sentence(f.Message)
+}
+
+// sentence ends a validator message with a full stop, as the envelope's
+// messages are written.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
+}
+
+// Register mounts the R1 Discover route on e: token, company and access
+// check, then schema validation, then the handler.
+func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
+	doc, err := openapi.Load(openapi.R1Discover)
+	if err != nil {
+		return err
+	}
+	h := &Handlers{store: store}
+	validate, err := validation.New(validation.Config{Document: doc, Render: Render, MaxBodyBytes: maxBody})
+	if err != nil {
+		return err
+	}
+	api.RegisterHandlers(routing.With(e, h.Authorize, validate), h)
+	return nil
+}

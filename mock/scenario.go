@@ -1,0 +1,212 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/vendorsuite/contracts/mock/fixtures"
+)
+
+// refs maps credentials to references to fixture accounts, so recorded
+// scenarios and the journal can name an account without its secret.
+type refs map[credential]string
+
+// credentialRefs indexes the accounts of a world.
+func credentialRefs(doc *fixtures.Document) refs {
+	r := refs{}
+	if doc.Care360 != nil {
+		for _, o := range doc.Care360.Organizations {
+			for _, k := range o.ApiKeys {
+				r[credential{vendor: Care360, value: k}] = Care360 + "." + deref(o.Id)
+			}
+		}
+	}
+	if doc.Cl2c != nil {
+		for _, t := range doc.Cl2c.Tenants {
+			for _, k := range t.ApiKeys {
+				r[credential{vendor: CL2C, value: k, tenant: t.Id}] = CL2C + "." + t.Id
+			}
+		}
+	}
+	if doc.R1discover != nil {
+		for i, t := range doc.R1discover.Tokens {
+			r[credential{vendor: R1Discover, value: t.Token}] = R1Discover + "." + strconv.Itoa(i)
+		}
+	}
+	return r
+}
+
+// of returns the reference of a credential ("care360.org_demo"), or "".
+func (r refs) of(c credential) string { return r[c] }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// replayedHeaders are the request headers a recorded step keeps; the rest
+// (User-Agent, Content-Length, ...) belong to the client that was used.
+var replayedHeaders = []string{"Content-Type", "Accept", "Tenant", "Cv-Api-Key", "X-Api-Key", "Authorization"}
+
+// volatileFields differ on every answer (generated ids), so recorded
+// expectations leave them out.
+var volatileFields = map[string]bool{"errorId": true, "instance": true}
+
+// recordScenario writes journal entries as a scenario file whose replay,
+// from the same starting world, gets the same answers. Credentials become
+// ${credential.<vendor>.<account>} references.
+func recordScenario(name string, entries []entry, r refs) ([]byte, error) {
+	doc := mapping("name", scalar(name))
+	vendors := map[string]bool{}
+	for _, e := range entries {
+		if e.view.Vendor != "" {
+			vendors[e.view.Vendor] = true
+		}
+	}
+	if len(vendors) == 1 {
+		for v := range vendors {
+			addPair(doc, "vendor", scalar(v))
+		}
+	}
+	addPair(doc, "description", scalar(fmt.Sprintf("Recorded from the mock's journal: %d requests. Replay it from the world the recording started from.", len(entries))))
+	steps := &yaml.Node{Kind: yaml.SequenceNode}
+	for i, e := range entries {
+		step, err := recordStep(i+1, e, r)
+		if err != nil {
+			return nil, err
+		}
+		steps.Content = append(steps.Content, step)
+	}
+	addPair(doc, "steps", steps)
+	return yaml.Marshal(doc)
+}
+
+func recordStep(n int, e entry, r refs) (*yaml.Node, error) {
+	v := e.view
+	req := mapping("method", scalar(v.Method), "path", scalar(v.Path))
+	if v.Query != "" {
+		q, err := url.ParseQuery(v.Query)
+		if err == nil && len(q) > 0 {
+			qn := &yaml.Node{Kind: yaml.MappingNode}
+			keys := make([]string, 0, len(q))
+			for k := range q {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				addPair(qn, k, scalar(q.Get(k)))
+			}
+			addPair(req, "query", qn)
+		}
+	}
+	headers := &yaml.Node{Kind: yaml.MappingNode}
+	ref := r.of(e.secret)
+	for _, h := range replayedHeaders {
+		val, ok := v.Headers[h]
+		if !ok {
+			continue
+		}
+		if redacted[h] {
+			if ref == "" {
+				continue // an unknown credential cannot be replayed; the step shows that
+			}
+			val = "${credential." + ref + "}"
+			if h == "Authorization" {
+				val = "Bearer " + val
+			}
+		}
+		addPair(headers, headerName(h), scalar(val))
+	}
+	if len(headers.Content) > 0 {
+		addPair(req, "headers", headers)
+	}
+	if v.Body != nil {
+		var body any
+		if err := json.Unmarshal([]byte(*v.Body), &body); err == nil {
+			node := &yaml.Node{}
+			if err := node.Encode(body); err != nil {
+				return nil, err
+			}
+			addPair(req, "body", node)
+		} else {
+			addPair(req, "bodyText", scalar(*v.Body))
+		}
+	}
+	expect := mapping("status", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v.Status)})
+	if v.ResponseBody != nil && len(*v.ResponseBody) < journalBodyCap {
+		var body any
+		if err := json.Unmarshal([]byte(*v.ResponseBody), &body); err == nil {
+			fields := &yaml.Node{Kind: yaml.MappingNode}
+			flatten("$", body, fields)
+			if len(fields.Content) > 0 {
+				addPair(expect, "body", fields)
+			}
+		}
+	}
+	return mapping("name", scalar(fmt.Sprintf("step-%d %s %s", n, v.Method, v.Path)), "request", req, "expect", expect), nil
+}
+
+// flatten writes every leaf of a JSON value as "<path>: <value>".
+func flatten(path string, v any, into *yaml.Node) {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if !volatileFields[k] {
+				flatten(path+"."+k, x[k], into)
+			}
+		}
+	case []any:
+		if len(x) == 0 {
+			node := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+			addPair(into, path, node)
+		}
+		for i, item := range x {
+			flatten(fmt.Sprintf("%s[%d]", path, i), item, into)
+		}
+	default:
+		node := &yaml.Node{}
+		_ = node.Encode(x)
+		addPair(into, path, node)
+	}
+}
+
+func headerName(canonical string) string {
+	switch canonical {
+	case "Cv-Api-Key":
+		return "cv-api-key"
+	case "X-Api-Key":
+		return "X-API-Key"
+	case "Tenant":
+		return "tenant"
+	}
+	return canonical
+}
+
+func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func mapping(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(kv); i += 2 {
+		addPair(n, kv[i].(string), kv[i+1].(*yaml.Node))
+	}
+	return n
+}
+
+func addPair(m *yaml.Node, key string, value *yaml.Node) {
+	m.Content = append(m.Content, scalar(key), value)
+}
+
+var _ = strings.Cut
