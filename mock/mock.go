@@ -4,6 +4,7 @@
 package mock
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -52,12 +54,28 @@ type Options struct {
 	// SessionIdle removes named sessions unused for this long (default
 	// 30 minutes; negative keeps them until deleted).
 	SessionIdle time.Duration
+	// ControlToken, when set, must be sent as X-Mock-Control-Token on
+	// every /__mock/ call.
+	ControlToken string
+	// NoControl removes the control API.
+	NoControl bool
+	// MaxHeaderBytes caps the total size of a request's header names and
+	// values (default 64 KiB).
+	MaxHeaderBytes int
+	// MaxUsersPerOrganization caps the users of one Care360 organization,
+	// CL2C tenant or R1 Discover company (default 2,000,000).
+	MaxUsersPerOrganization int
 }
+
+// ControlTokenHeader carries the control token.
+const ControlTokenHeader = "X-Mock-Control-Token"
 
 // Mock is one mock server with its own world. It is safe for concurrent
 // use; several Mocks in one process share nothing.
 type Mock struct {
 	echo        *echo.Echo
+	opts        Options
+	changes     atomic.Uint64 // successful writes to the default world
 	startup     *fixtures.Document
 	main        *session // the default world, journal and faults
 	sessions    sessions
@@ -92,15 +110,21 @@ func New(opts Options) (*Mock, error) {
 	if opts.MaxControlBodyBytes <= 0 {
 		opts.MaxControlBodyBytes = 64 << 20
 	}
-	s, err := build(startup)
-	if err != nil {
-		return nil, err
-	}
 	if opts.SessionIdle == 0 {
 		opts.SessionIdle = 30 * time.Minute
 	}
+	if opts.MaxHeaderBytes <= 0 {
+		opts.MaxHeaderBytes = 64 << 10
+	}
+	if opts.MaxUsersPerOrganization <= 0 {
+		opts.MaxUsersPerOrganization = 2_000_000
+	}
+	s, err := build(startup, opts.MaxUsersPerOrganization)
+	if err != nil {
+		return nil, err
+	}
 	m := &Mock{
-		startup: startup, vendors: vendors, log: opts.Logger,
+		opts: opts, startup: startup, vendors: vendors, log: opts.Logger,
 		maxControl: opts.MaxControlBodyBytes, journalSize: opts.JournalSize,
 		sessions: sessions{byName: map[string]*session{}, idle: opts.SessionIdle},
 	}
@@ -110,7 +134,7 @@ func New(opts Options) (*Mock, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.handleError
 	e.Pre(rewriteSessionPath)
-	e.Use(m.logRequests, m.resolveSession, m.journalize, recoverPanics, m.injectFaults, m.holdWorld)
+	e.Use(m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.countChanges, m.journalize, recoverPanics, m.injectFaults, m.holdWorld)
 	world := func(c echo.Context) *world { return sessionOf(c).world }
 	register := map[string]func() error{
 		Care360: func() error {
@@ -128,7 +152,9 @@ func New(opts Options) (*Mock, error) {
 			return nil, fmt.Errorf("%s: %w", v, err)
 		}
 	}
-	mockcontrol.RegisterHandlers(e, &control{m: m})
+	if !opts.NoControl {
+		mockcontrol.RegisterHandlers(e, &control{m: m})
+	}
 	m.echo = e
 	return m, nil
 }
@@ -160,6 +186,59 @@ func (m *Mock) reset(w *world) {
 	if err := w.replace(m.startup); err != nil {
 		// The startup fixtures were built once already; they cannot fail.
 		panic(err)
+	}
+}
+
+// Changes counts the successful writes to the default world (vendor
+// updates and control calls), so a saver can tell when state changed.
+func (m *Mock) Changes() uint64 { return m.changes.Load() }
+
+// countChanges counts successful writes to the default world.
+func (m *Mock) countChanges(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		req := c.Request()
+		if req.Method != http.MethodGet && sessionOf(c) == m.main && c.Response().Status < 300 && err == nil {
+			m.changes.Add(1)
+		}
+		return err
+	}
+}
+
+// guardControl answers control calls without the control token with 401,
+// and hides the control API entirely when it is switched off.
+func (m *Mock) guardControl(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isControl(c.Request().URL.Path) {
+			return next(c)
+		}
+		if m.opts.NoControl {
+			return controlError(c, http.StatusNotFound, "No operation at "+c.Request().URL.Path)
+		}
+		if m.opts.ControlToken != "" &&
+			subtle.ConstantTimeCompare([]byte(c.Request().Header.Get(ControlTokenHeader)), []byte(m.opts.ControlToken)) != 1 {
+			return controlError(c, http.StatusUnauthorized, "the control API needs the "+ControlTokenHeader+" header with the server's control token")
+		}
+		return next(c)
+	}
+}
+
+// limitHeaders refuses requests whose headers exceed the limit, in the
+// envelope of the vendor asked for (the HTTP server's own limit, set
+// higher, would answer in plain text).
+func (m *Mock) limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		size := 0
+		for k, vs := range c.Request().Header {
+			for _, v := range vs {
+				size += len(k) + len(v) + 4
+			}
+		}
+		if size > m.opts.MaxHeaderBytes {
+			return m.renderProblem(c, &validation.Problem{Status: http.StatusRequestHeaderFieldsTooLarge,
+				Message: "The request headers exceed the " + validation.SizeWords(int64(m.opts.MaxHeaderBytes)) + " limit"})
+		}
+		return next(c)
 	}
 }
 
@@ -216,15 +295,18 @@ func (m *Mock) handleError(err error, c echo.Context) {
 	if p.Status >= 500 {
 		m.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 	}
-	var renderErr error
+	if err := m.renderProblem(c, p); err != nil {
+		m.log.Error("writing an error response failed", "error", err)
+	}
+}
+
+// renderProblem writes p in the envelope of the vendor whose path was asked
+// for, or in the control API's body for other paths.
+func (m *Mock) renderProblem(c echo.Context, p *validation.Problem) error {
 	if vendor := vendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
-		renderErr = renderVendor(c, p)
-	} else {
-		renderErr = controlError(c, p.Status, p.Message)
+		return renderVendor(c, p)
 	}
-	if renderErr != nil {
-		m.log.Error("writing an error response failed", "error", renderErr)
-	}
+	return controlError(c, p.Status, p.Message)
 }
 
 // recoverPanics turns a handler panic into an error, rendered in the

@@ -37,7 +37,7 @@ type session struct {
 
 func (m *Mock) newSession(name string, s stores) *session {
 	now := time.Now()
-	sess := &session{name: name, world: &world{}, journal: newJournal(m.journalSize), faults: &faultSet{}, created: now}
+	sess := &session{name: name, world: &world{maxUsers: m.opts.MaxUsersPerOrganization}, journal: newJournal(m.journalSize), faults: &faultSet{}, created: now}
 	sess.world.install(s)
 	sess.lastUsed.Store(now.UnixNano())
 	return sess
@@ -146,7 +146,7 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return controlError(c, http.StatusBadRequest, SessionHeader+" must match "+sessionName.String())
 		}
 		s, err := m.sessions.get(name, func() (*session, error) {
-			built, err := build(m.startup)
+			built, err := build(m.startup, m.opts.MaxUsersPerOrganization)
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +162,7 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 
 // replaceSession creates or replaces a named session's world.
 func (m *Mock) replaceSession(name string, doc *fixtures.Document) (*session, error) {
-	built, err := build(doc)
+	built, err := build(doc, m.opts.MaxUsersPerOrganization)
 	if err != nil {
 		return nil, err
 	}

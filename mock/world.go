@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
@@ -15,10 +16,11 @@ import (
 // other requests); control operations hold it for writing, so a merge or
 // replace never interleaves with a vendor write and loses it.
 type world struct {
-	mu      sync.RWMutex
-	care360 *care360.Store
-	cl2c    *cl2c.Store
-	r1      *r1discover.Store
+	maxUsers int
+	mu       sync.RWMutex
+	care360  *care360.Store
+	cl2c     *cl2c.Store
+	r1       *r1discover.Store
 }
 
 // stores is a world's content, built and checked before it is installed.
@@ -29,8 +31,9 @@ type stores struct {
 }
 
 // build checks doc completely and returns its stores, or every problem.
-func build(doc *fixtures.Document) (stores, error) {
-	var problems []string
+// maxUsers caps the users of one organization, tenant or company.
+func build(doc *fixtures.Document, maxUsers int) (stores, error) {
+	problems := checkSizes(doc, maxUsers)
 	c, p1 := care360.Build(doc.Care360)
 	l, p2 := cl2c.Build(doc.Cl2c)
 	r, p3 := r1discover.Build(doc.R1discover)
@@ -39,6 +42,32 @@ func build(doc *fixtures.Document) (stores, error) {
 		return stores{}, &fixtures.RejectedError{Problems: problems}
 	}
 	return stores{care360: c, cl2c: l, r1: r}, nil
+}
+
+// checkSizes refuses organizations, tenants and companies over maxUsers.
+func checkSizes(doc *fixtures.Document, maxUsers int) []string {
+	var problems []string
+	over := func(path string, n int) {
+		if n > maxUsers {
+			problems = append(problems, fmt.Sprintf("%s.users: %d users exceed the limit of %d", path, n, maxUsers))
+		}
+	}
+	if doc.Care360 != nil {
+		for i, o := range doc.Care360.Organizations {
+			over(fmt.Sprintf("care360.organizations[%d]", i), len(o.Users))
+		}
+	}
+	if doc.Cl2c != nil {
+		for i, t := range doc.Cl2c.Tenants {
+			over(fmt.Sprintf("cl2c.tenants[%d]", i), len(t.Users))
+		}
+	}
+	if doc.R1discover != nil {
+		for i, co := range doc.R1discover.Companies {
+			over(fmt.Sprintf("r1discover.companies[%d]", i), len(co.Users))
+		}
+	}
+	return problems
 }
 
 func (w *world) install(s stores) {
@@ -78,7 +107,7 @@ func (w *world) counts() mockcontrol.StateSummary {
 
 // replace installs doc, or changes nothing and returns every problem.
 func (w *world) replace(doc *fixtures.Document) error {
-	s, err := build(doc)
+	s, err := build(doc, w.maxUsers)
 	if err != nil {
 		return err
 	}
@@ -98,7 +127,7 @@ func (w *world) merge(add *fixtures.Document) error {
 		Cl2c:       cl2c.Merge(cur.Cl2c, add.Cl2c),
 		R1discover: r1discover.Merge(cur.R1discover, add.R1discover),
 	}
-	s, err := build(merged)
+	s, err := build(merged, w.maxUsers)
 	if err != nil {
 		return err
 	}

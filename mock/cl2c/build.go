@@ -22,7 +22,7 @@ func Build(f *mockcontrol.Cl2cFixtures) (*Store, []string) {
 	keyOwner := map[string]bool{}
 	for ti, ft := range f.Tenants {
 		at := fmt.Sprintf("cl2c.tenants[%d]", ti)
-		t := &tenant{id: ft.Id, apiKeys: slices.Clone(ft.ApiKeys), keys: map[string]struct{}{}, byID: map[string]*user{}}
+		t := &tenant{id: ft.Id, apiKeys: slices.Clone(ft.ApiKeys), keys: map[string]struct{}{}, byID: make(map[string]*user, len(ft.Users))}
 		switch {
 		case t.id == "":
 			bad("%s.id: empty tenant id", at)

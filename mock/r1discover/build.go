@@ -15,6 +15,13 @@ func Build(f *mockcontrol.R1DiscoverFixtures) (*Store, []string) {
 	if f == nil {
 		return s, nil
 	}
+	// Sizing the global indexes up front saves rehashing large worlds.
+	total := 0
+	for _, fc := range f.Companies {
+		total += len(fc.Users)
+	}
+	s.byUsername = make(map[string]*user, total)
+	s.byEmail = make(map[string]*user, total)
 	// Tokens name companies, so companies are read first; the problems are
 	// still reported in document order, tokens first.
 	var companyProblems, tokenProblems []string
@@ -58,8 +65,8 @@ func (s *Store) addCompany(at string, fc mockcontrol.R1Company) []string {
 		locationSet:       map[string]bool{},
 		programSet:        map[string]bool{},
 		practitionerSet:   map[string]bool{},
-		byClient:          map[string]*user{},
-		byCompanyUsername: map[string]*user{},
+		byClient:          make(map[string]*user, len(fc.Users)),
+		byCompanyUsername: make(map[string]*user, len(fc.Users)),
 	}
 	if s.byCompany[c.id] != nil {
 		bad("%s.id: duplicate company id %d", at, c.id)
