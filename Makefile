@@ -6,7 +6,7 @@ ADDR      ?= 127.0.0.1:8080
 NPM_DIR   := scripts
 REDOCLY   := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm --prefix $(NPM_DIR) run --silent lint:openapi
 
-.PHONY: all generate lint vet check-generate lint-openapi test unit
+.PHONY: all generate lint vet check-generate lint-openapi test unit contract contract-binary contract-drift
 
 all: lint test
 
@@ -33,7 +33,36 @@ lint-openapi: $(NPM_DIR)/node_modules/.package-lock.json
 	$(REDOCLY)
 
 ## test: everything CI runs.
-test: unit
+test: unit contract contract-binary loadgen-smoke
+
+## contract: the contract specs against the target the CONTRACT_* variables
+## name (unset: an in-process mock); writes a JUnit report.
+CONTRACT_REPORT ?= contracts/reports/contract-junit.xml
+GINKGO_FLAGS    ?= --randomize-all --keep-going --fail-on-empty --trace
+
+contract:
+	@mkdir -p $(dir $(CONTRACT_REPORT))
+	@status=0; $(GO) tool ginkgo $(GINKGO_FLAGS) --junit-report=$(CONTRACT_REPORT) ./contracts/ || status=$$?; \
+		echo "JUnit report: $(CONTRACT_REPORT)"; exit $$status
+
+## contract-binary: the contract specs against the mockserver binary, by URL.
+contract-binary:
+	GO=$(GO) bash scripts/contract-binary.sh
+
+## contract-drift: proof that the contract specs fail when the mock drifts.
+contract-drift:
+	$(GO) test -count=1 ./contracts/drift/
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+## bench: the mock against a ceiling server (same answers, no validation or
+## state) in one run, Go benchmarks, startup time and bytes per user;
+## results/bench.json and results/bench-go.txt. BENCH_DURATION=5s per run.
+.PHONY: bench loadgen-smoke
+bench:
+	GO="$(GO)" bash scripts/bench.sh
+
+## loadgen-smoke: loadgen against a fresh mockserver for ~1 s per scenario; fails on errors.
+loadgen-smoke:
+	GO="$(GO)" bash scripts/bench/loadgen-smoke.sh

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/statefile"
 )
 
 func main() {
@@ -29,10 +30,24 @@ func main() {
 }
 
 type config struct {
-	addr     string
-	fixtures string
-	vendors  string
-	logLevel string
+	addr            string
+	fixtures        string
+	vendors         string
+	logLevel        string
+	controlToken    string
+	insecureControl bool
+	noControl       bool
+	stateFile       string
+	saveInterval    time.Duration
+	saveWrites      uint64
+	journalSize     int
+	sessionIdle     time.Duration
+	maxBody         int64
+	maxHeader       int
+	maxUsers        int
+	readTimeout     time.Duration
+	writeTimeout    time.Duration
+	idleTimeout     time.Duration
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -43,6 +58,20 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.fixtures, "fixtures", "", "fixture document (JSON or YAML) to start from and to reset to;\nthe embedded default fixtures when empty")
 	fs.StringVar(&c.vendors, "vendors", strings.Join(mock.AllVendors, ","), "comma-separated `list` of vendors to serve")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info (one line per request), warn or error")
+	fs.StringVar(&c.controlToken, "control-token", os.Getenv("MOCK_CONTROL_TOKEN"), "`token` the control API requires in the X-Mock-Control-Token header\n(default: the MOCK_CONTROL_TOKEN environment variable)")
+	fs.BoolVar(&c.insecureControl, "insecure-control", false, "serve an unprotected control API on a non-loopback address anyway")
+	fs.BoolVar(&c.noControl, "no-control", false, "serve no control API at all")
+	fs.StringVar(&c.stateFile, "state-file", "", "`path` to load the state from at start and to save it to (atomically)\nperiodically and on shutdown")
+	fs.DurationVar(&c.saveInterval, "save-interval", 5*time.Second, "with --state-file, save changes at least this often")
+	fs.Uint64Var(&c.saveWrites, "save-writes", 100, "with --state-file, also save as soon as this many writes are unsaved")
+	fs.IntVar(&c.journalSize, "journal-size", mock.DefaultJournalSize, "requests each session's journal keeps")
+	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "remove named sessions unused for this long")
+	fs.Int64Var(&c.maxBody, "max-body-bytes", 1<<20, "largest vendor request body")
+	fs.IntVar(&c.maxHeader, "max-header-bytes", 64<<10, "largest total size of a request's headers")
+	fs.IntVar(&c.maxUsers, "max-users-per-org", 2_000_000, "most users one Care360 organization, CL2C tenant or R1 company may hold")
+	fs.DurationVar(&c.readTimeout, "read-timeout", 30*time.Second, "time to read a whole request")
+	fs.DurationVar(&c.writeTimeout, "write-timeout", 5*time.Minute, "time to write a response (fault latencies count)")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "keep-alive connections idle longer are closed")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: mockserver [flags]\n\nServes stateful mocks of the Care360, CL2C and R1 Discover user APIs and\nthe /__mock/ control API on one port.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -54,6 +83,19 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	return c, nil
+}
+
+// isLoopback reports whether addr listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
@@ -70,7 +112,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	opts := mock.Options{Logger: logger}
+	if !cfg.noControl && cfg.controlToken == "" && !cfg.insecureControl && !isLoopback(cfg.addr) {
+		return fmt.Errorf("refusing to serve the control API without a token on %s, which is reachable from other hosts: "+
+			"anyone there could replace the state; set --control-token (or MOCK_CONTROL_TOKEN), use --no-control, "+
+			"or pass --insecure-control if this is really wanted", cfg.addr)
+	}
+
+	opts := mock.Options{
+		Logger: logger, ControlToken: cfg.controlToken, NoControl: cfg.noControl,
+		JournalSize: cfg.journalSize, SessionIdle: cfg.sessionIdle, MaxBodyBytes: cfg.maxBody,
+		MaxHeaderBytes: cfg.maxHeader, MaxUsersPerOrganization: cfg.maxUsers,
+	}
 	if cfg.vendors != "" {
 		opts.Vendors = strings.Split(cfg.vendors, ",")
 	}
@@ -85,6 +137,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cannot start: %w", err)
 	}
+	if cfg.stateFile != "" {
+		doc, found, err := statefile.Load(cfg.stateFile)
+		if err != nil {
+			return err
+		}
+		if found {
+			if err := m.ReplaceState(doc); err != nil {
+				return fmt.Errorf("state file %s cannot be used: %w", cfg.stateFile, err)
+			}
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -92,18 +155,25 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := &http.Server{
 		Handler:           m,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: min(cfg.readTimeout, 10*time.Second),
+		ReadTimeout:       cfg.readTimeout,
+		WriteTimeout:      cfg.writeTimeout,
+		IdleTimeout:       cfg.idleTimeout,
+		// The mock refuses oversized headers itself, in the vendor's
+		// envelope; the server's own cap only stops abuse.
+		MaxHeaderBytes: 4 * cfg.maxHeader,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("serving", "addr", ln.Addr().String(), "vendors", strings.Join(m.Vendors(), ","), "fixtures", fixturesName(cfg.fixtures))
+	var saver *saver
+	if cfg.stateFile != "" {
+		saver = startSaver(m, cfg.stateFile, cfg.saveInterval, cfg.saveWrites, logger)
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "vendors", strings.Join(m.Vendors(), ","),
+		"fixtures", fixturesName(cfg.fixtures), "control", controlMode(cfg), "stateFile", cfg.stateFile)
 
 	select {
 	case err := <-served:
@@ -113,10 +183,26 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	if saver != nil {
+		if err := saver.stop(); err != nil {
+			return fmt.Errorf("saving state on shutdown: %w", err)
+		}
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
+}
+
+func controlMode(cfg config) string {
+	switch {
+	case cfg.noControl:
+		return "off"
+	case cfg.controlToken != "":
+		return "token"
+	}
+	return "open"
 }
 
 func fixturesName(path string) string {
@@ -124,4 +210,55 @@ func fixturesName(path string) string {
 		return "embedded defaults"
 	}
 	return path
+}
+
+// saver writes the default world to the state file when it changed: after
+// saveWrites writes, or at least every interval, and once more on stop.
+type saver struct {
+	m        *mock.Mock
+	path     string
+	log      *slog.Logger
+	done     chan struct{}
+	finished chan error
+	saved    uint64
+}
+
+func startSaver(m *mock.Mock, path string, interval time.Duration, writes uint64, log *slog.Logger) *saver {
+	s := &saver{m: m, path: path, log: log, done: make(chan struct{}), finished: make(chan error, 1), saved: m.Changes()}
+	go func() {
+		poll := time.NewTicker(min(interval, 100*time.Millisecond))
+		defer poll.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-s.done:
+				s.finished <- s.save()
+				return
+			case now := <-poll.C:
+				pending := m.Changes() - s.saved
+				if pending > 0 && (pending >= writes || now.Sub(last) >= interval) {
+					if err := s.save(); err != nil {
+						log.Error("saving state failed", "path", path, "error", err)
+					}
+					last = now
+				}
+			}
+		}
+	}()
+	return s
+}
+
+func (s *saver) save() error {
+	changes := s.m.Changes()
+	if err := statefile.Save(s.path, s.m.State()); err != nil {
+		return err
+	}
+	s.saved = changes
+	s.log.Debug("state saved", "path", s.path, "changes", changes)
+	return nil
+}
+
+func (s *saver) stop() error {
+	close(s.done)
+	return <-s.finished
 }

@@ -1,0 +1,612 @@
+package contracts_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/vendorsuite/contracts/contracts/support"
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+)
+
+// ---- Care360 helpers ----
+
+const c360Users = "/api/v1/users"
+
+// c360 sends r with the acting organization's API key (unless r sets the
+// header itself) and returns the checked answer.
+func c360(r support.Request) *support.Response {
+	GinkgoHelper()
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	if _, set := r.Header["Cv-Api-Key"]; !set {
+		r.Header.Set("cv-api-key", targets.Care360().Key())
+	}
+	return targets.Do(support.Care360, r)
+}
+
+func c360Post(body any) support.Request {
+	return support.Request{Method: http.MethodPost, Path: c360Users, JSON: body}
+}
+
+func c360Profile(data map[string]any) support.Request {
+	return c360Post(map[string]any{"action": "UPDATE_PROFILE", "data": data})
+}
+
+func c360Email(current, next string) support.Request {
+	return c360Post(map[string]any{"action": "UPDATE_EMAIL", "data": map[string]any{"currentEmail": current, "newEmail": next}})
+}
+
+func c360List(query url.Values) support.Request {
+	p := c360Users
+	if len(query) > 0 {
+		p += "?" + query.Encode()
+	}
+	return support.Request{Method: http.MethodGet, Path: p}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	return string(b)
+}
+
+// expectC360Error checks Care360's error envelope exactly.
+func expectC360Error(resp *support.Response, status int, message string) {
+	GinkgoHelper()
+	Expect(resp.Status).To(Equal(status), "%s", resp)
+	Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": status, "success": false, "message": message})), "%s", resp)
+}
+
+const c360MissingKey = `{"status":400,"success":false,"error":"Missing cv-api-key header","code":"CASE_ERROR"}`
+
+// profileUser is the user as UPDATE_PROFILE answers it: dob at midnight UTC.
+func profileUser(p map[string]any) map[string]any {
+	u := maps.Clone(p)
+	if d, ok := u["dob"].(string); ok {
+		u["dob"] = d + "T00:00:00.000Z"
+	}
+	return u
+}
+
+// emailUser is the user as UPDATE_EMAIL answers it.
+func emailUser(p map[string]any) map[string]any {
+	u := map[string]any{}
+	for _, k := range []string{"email", "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2", "city", "state", "country", "postalCode"} {
+		u[k] = p[k]
+	}
+	return u
+}
+
+// listedUser is the user as GET /api/v1/users lists it.
+func listedUser(u mockcontrol.Care360User, p map[string]any) map[string]any {
+	out := maps.Clone(p)
+	comm := map[string]any{"smsNotificationsDisabled": false, "notificationsDisabled": false}
+	if c := u.Communication; c != nil {
+		if c.SmsNotificationsDisabled != nil {
+			comm["smsNotificationsDisabled"] = *c.SmsNotificationsDisabled
+		}
+		if c.NotificationsDisabled != nil {
+			comm["notificationsDisabled"] = *c.NotificationsDisabled
+		}
+	}
+	out["communication"] = comm
+	return out
+}
+
+// restoreProfile puts back the fixture values of the fields a spec changes.
+func restoreProfile(u support.C360User, fields ...string) {
+	GinkgoHelper()
+	orig := support.ProfileOf(u.Care360User)
+	data := map[string]any{"email": u.Email}
+	for _, f := range fields {
+		if orig[f] != nil || f == "address2" {
+			data[f] = orig[f]
+		}
+	}
+	resp := c360(c360Profile(data))
+	Expect(resp.Status).To(Equal(http.StatusOK), "restoring %s: %s", u.Email, resp)
+}
+
+type usersPage struct {
+	Meta struct {
+		HasMore bool    `json:"hasMore"`
+		Cursor  *string `json:"cursor"`
+	} `json:"meta"`
+	Data []map[string]any `json:"data"`
+}
+
+// walk follows the cursor from the first page to the last, failing when
+// the walk does not end within maxPages.
+func walk(query url.Values, maxPages int) (emails []string, pages []usersPage) {
+	GinkgoHelper()
+	q := maps.Clone(query)
+	for range maxPages {
+		resp := c360(c360List(q))
+		Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+		var p usersPage
+		resp.Decode(&p)
+		pages = append(pages, p)
+		for _, u := range p.Data {
+			emails = append(emails, u["email"].(string))
+		}
+		if !p.Meta.HasMore {
+			return emails, pages
+		}
+		Expect(p.Meta.Cursor).NotTo(BeNil(), "hasMore is true but the cursor is null: %s", resp)
+		q.Set("after", *p.Meta.Cursor)
+	}
+	Fail(fmt.Sprintf("the listing did not end within %d pages (hasMore stayed true); saw %d users: %v", maxPages, len(emails), emails))
+	return nil, nil
+}
+
+// orgEmailsByCreatedAt lists the acting organization's users' emails in
+// createdAt order, or skips when the fixtures leave some createdAt out.
+func orgEmailsByCreatedAt() []string {
+	GinkgoHelper()
+	us := targets.Care360().Users(targets.Care360().InOrg())
+	for _, u := range us {
+		if u.CreatedAt == nil {
+			Skip("fixtures have no createdAt for " + u.Email + ", so the order is unknown")
+		}
+	}
+	slices.SortStableFunc(us, func(a, b support.C360User) int {
+		if c := strings.Compare(*a.CreatedAt, *b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(deref(a.Id), deref(b.Id))
+	})
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = strings.ToLower(u.Email)
+	}
+	return out
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func lower(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// The profile page's curl body as written: the comma after "01010" is missing.
+const c360PageCurlBody = `{
+"action": "UPDATE_PROFILE",
+"data": {
+"email": "john.doe@example.com",
+"firstName": "John",
+"lastName": "Doe",
+"dob": "1995-10-01",
+"phoneNumber": "+11111111111",
+"gender": "MALE",
+"address": "123 ABC street",
+"address2": "Apt 2",
+"city": "NYC",
+"state": "NY",
+"country": "US",
+"postalCode": "01010"
+"allergies": "Peanuts, Shellfish",
+"currentMedications": "Aspirin, Metformin",
+"healthConditions": "Diabetes, Hypertension",
+"languagePreferences": ["en", "es", "fr"]
+}
+}`
+
+var c360PageMendedBody = strings.Replace(c360PageCurlBody, `"01010"`+"\n", `"01010",`+"\n", 1)
+
+// ---- specs ----
+
+var _ = Describe("Care360 users API", Label(support.Care360), func() {
+	Describe("GET /api/v1/users", func() {
+		It("lists the organization's users in the page's shape", func() {
+			c := targets.Care360()
+			users := c.Users(c.InOrg())
+			if len(users) > 100 {
+				Skip("fixtures have more than 100 users in the organization; one page cannot hold them")
+			}
+			resp := c360(c360List(url.Values{"limit": {"100"}}))
+			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			var p usersPage
+			resp.Decode(&p)
+			Expect(p.Meta.HasMore).To(BeFalse(), "%s", resp)
+			Expect(p.Data).To(HaveLen(len(users)), "%s", resp)
+			for _, u := range users {
+				want := mustJSON(listedUser(u.Care360User, support.ProfileOf(u.Care360User)))
+				Expect(p.Data).To(ContainElement(WithTransform(mustJSON, MatchJSON(want))), "user %s as listed", u.Email)
+			}
+		})
+
+		It("filters by email prefix, case-insensitively", func() {
+			c := targets.Care360()
+			u := c.User("Care360 user in the organization", c.InOrg())
+			prefix := strings.ToUpper(u.Email[:strings.Index(u.Email, "@")])
+			resp := c360(c360List(url.Values{"email": {prefix}, "limit": {"100"}}))
+			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			var p usersPage
+			resp.Decode(&p)
+			var want []string
+			for _, o := range c.Users(c.InOrg()) {
+				if strings.HasPrefix(strings.ToLower(o.Email), strings.ToLower(prefix)) {
+					want = append(want, strings.ToLower(o.Email))
+				}
+			}
+			got := []string{}
+			for _, d := range p.Data {
+				got = append(got, strings.ToLower(d["email"].(string)))
+			}
+			Expect(got).To(ConsistOf(want), "%s", resp)
+		})
+
+		DescribeTable("walks every page to the end, seeing each user exactly once",
+			func(limit int, order string) {
+				want := orgEmailsByCreatedAt()
+				q := url.Values{"limit": {fmt.Sprint(limit)}}
+				if order != "" {
+					q.Set("sortOrder", order)
+				}
+				if order == "desc" {
+					slices.Reverse(want)
+				}
+				emails, pages := walk(q, len(want)+2)
+				Expect(lower(emails)).To(Equal(want), "users in order, each once")
+				for i, p := range pages {
+					Expect(len(p.Data)).To(BeNumerically("<=", limit), "page %d size", i+1)
+					if i < len(pages)-1 {
+						Expect(p.Meta.HasMore).To(BeTrue(), "page %d of %d says hasMore false", i+1, len(pages))
+					}
+				}
+				Expect(pages[len(pages)-1].Meta.HasMore).To(BeFalse(), "the last page says hasMore true")
+			},
+			Entry("limit 1, ascending by default", 1, ""),
+			Entry("limit 2, ascending", 2, "asc"),
+			Entry("limit 3, descending", 3, "desc"),
+		)
+
+		It("accepts the page's sorOrder spelling as sortOrder", func() {
+			a := c360(c360List(url.Values{"limit": {"100"}, "sorOrder": {"desc"}}))
+			b := c360(c360List(url.Values{"limit": {"100"}, "sortOrder": {"desc"}}))
+			Expect(a.Status).To(Equal(http.StatusOK), "%s", a)
+			Expect(a.Body).To(MatchJSON(b.Body))
+		})
+
+		DescribeTable("refuses",
+			func(query url.Values, key *string, status int, want string) {
+				r := c360List(query)
+				if key != nil {
+					r.Header = http.Header{"Cv-Api-Key": {*key}}
+					if *key == "" {
+						r.Header = http.Header{"Cv-Api-Key": nil}
+					}
+				}
+				resp := c360(r)
+				Expect(resp.Status).To(Equal(status), "%s", resp)
+				Expect(resp.Body).To(MatchJSON(want), "%s", resp)
+			},
+			Entry("a missing cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr(""), 400, c360MissingKey),
+			Entry("an unknown cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr("contract-suite-unknown-key"), 400, c360MissingKey),
+			Entry("a cursor that does not decode", Label(support.LabelInferred), url.Values{"after": {"!!!"}}, nil, 400, `{"status":400,"success":false,"message":"after is not a valid cursor"}`),
+			Entry("limit 0", Label(support.LabelInferred), url.Values{"limit": {"0"}}, nil, 400, `{"status":400,"success":false,"message":"limit must be at least 1"}`),
+			Entry("limit 101", Label(support.LabelInferred), url.Values{"limit": {"101"}}, nil, 400, `{"status":400,"success":false,"message":"limit must be at most 100"}`),
+			Entry("a limit that is not a number", Label(support.LabelInferred), url.Values{"limit": {"ten"}}, nil, 400, `{"status":400,"success":false,"message":"limit must be an integer"}`),
+			Entry("an unknown sortOrder", Label(support.LabelInferred), url.Values{"sortOrder": {"up"}}, nil, 400, `{"status":400,"success":false,"message":"sortOrder must be one of asc, desc"}`),
+			Entry("an unknown sortBy", Label(support.LabelInferred), url.Values{"sortBy": {"email"}}, nil, 400, `{"status":400,"success":false,"message":"sortBy must be one of createdAt"}`),
+		)
+	})
+
+	Describe("POST /api/v1/users UPDATE_PROFILE", func() {
+		It("answers the page's curl example, which lacks a comma, with 400", Label(support.LabelInferred), func() {
+			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(c360PageCurlBody)})
+			expectC360Error(resp, 400, `The request body is not valid JSON: invalid character '"' after object key:value pair`)
+		})
+
+		It("accepts the page's example with the comma mended", Label(support.LabelMutating), Serial, func() {
+			c := targets.Care360()
+			u := c.User("Care360 USER john.doe@example.com without a locking case (the page example's user)",
+				c.InOrg(), support.WithEmail("john.doe@example.com"), support.WithRole("USER"), support.Unlocked)
+			if c.PhoneKnown("+11111111111") && deref(u.PhoneNumber) != "+11111111111" {
+				Skip("fixtures give the page example's phone number +11111111111 to another user")
+			}
+			DeferCleanup(restoreProfile, u, "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2",
+				"city", "state", "country", "postalCode", "allergies", "currentMedications", "healthConditions", "languagePreferences")
+			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(c360PageMendedBody)})
+			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			var sent struct{ Data map[string]any }
+			Expect(json.Unmarshal([]byte(c360PageMendedBody), &sent)).To(Succeed())
+			want := map[string]any{"status": 200, "success": true, "message": "Profile updated successfully",
+				"data": map[string]any{"user": profileUser(sent.Data)}}
+			Expect(resp.Body).To(MatchJSON(mustJSON(want)), "%s", resp)
+		})
+
+		DescribeTable("refuses",
+			func(setup func() (map[string]any, int, string)) {
+				data, status, message := setup()
+				expectC360Error(c360(c360Profile(data)), status, message)
+			},
+			Entry("a user that does not exist", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				e := targets.Care360().UnknownEmail("nobody")
+				return map[string]any{"email": e, "city": "Boston"}, 400, "User " + e + " does not exist"
+			}),
+			Entry("a user of another organization", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 user in another organization than the API key's", c.OutsideOrg())
+				return map[string]any{"email": u.Email, "city": "Boston"}, 400, "User " + u.Email + " does not exist in the organization"
+			}),
+			Entry("a user whose role is not USER", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 user of a role other than USER in the organization", c.InOrg(), support.NotRole("USER"))
+				return map[string]any{"email": u.Email, "city": "Boston"}, 400, "Not allowed to update the profile"
+			}),
+			Entry("a new first name once a case is assigned", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER with a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Locked)
+				return map[string]any{"email": u.Email, "firstName": deref(u.FirstName) + "x"}, 400,
+					"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"
+			}),
+			Entry("a new date of birth once a case is assigned", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER with a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Locked)
+				dob := "1970-01-01"
+				if deref(u.Dob) == dob {
+					dob = "1970-01-02"
+				}
+				return map[string]any{"email": u.Email, "dob": dob}, 400,
+					"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"
+			}),
+			Entry("a phone number of another user", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
+				o := c.User("Care360 phone number owned by another user", support.WithPhone, support.Other(u))
+				return map[string]any{"email": u.Email, "phoneNumber": *o.PhoneNumber}, 400,
+					"Unable to use this phone number. Please use a different one"
+			}),
+			Entry("a PO Box address", Label(support.LabelInferred), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
+				return map[string]any{"email": u.Email, "address": "P.O. Box 12"}, 400, "Address must not be a PO Box address"
+			}),
+			Entry("a date of birth not in YYYY-MM-DD", Label(support.LabelInferred), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
+				return map[string]any{"email": u.Email, "dob": "01/10/1995"}, 400, "data.dob must be a date in YYYY-MM-DD format"
+			}),
+		)
+
+		DescribeTable("refuses a malformed request",
+			func(r support.Request, withKey bool, status int, want string) {
+				if !withKey {
+					r.Header = http.Header{"Cv-Api-Key": nil}
+				}
+				resp := c360(r)
+				Expect(resp.Status).To(Equal(status), "%s", resp)
+				Expect(resp.Body).To(MatchJSON(want), "%s", resp)
+			},
+			Entry("without cv-api-key", Label(support.LabelInferred), c360Profile(map[string]any{"email": "john.doe@example.com"}), false, 400, c360MissingKey),
+			Entry("with an unknown action", Label(support.LabelInferred), c360Post(map[string]any{"action": "DELETE_USER", "data": map[string]any{}}), true, 400,
+				`{"status":400,"success":false,"message":"action must be one of UPDATE_EMAIL, UPDATE_PROFILE"}`),
+			Entry("sent as text/plain", Label(support.LabelInferred), support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(`{"action":"UPDATE_PROFILE","data":{"email":"a@b.c"}}`), ContentType: "text/plain"}, true, 415,
+				`{"status":415,"success":false,"message":"Content-Type must be application/json"}`),
+		)
+
+		Describe("an update, then the listing", Ordered, Label(support.LabelMutating), Serial, func() {
+			var u support.C360User
+			changed := map[string]any{"city": "Boston", "address2": nil, "allergies": "None", "languagePreferences": []string{"de"}}
+
+			BeforeAll(func() {
+				reseedAfterAll()
+				c := targets.Care360()
+				u = c.User("Care360 USER without a locking case in the organization, with city and allergies set",
+					c.InOrg(), support.WithRole("USER"), support.Unlocked, support.WithProfile("city", "allergies"))
+				DeferCleanup(restoreProfile, u, "city", "address2", "allergies", "languagePreferences")
+			})
+
+			It("answers the updated user, keeping the fields it did not send", func() {
+				data := maps.Clone(changed)
+				data["email"] = u.Email
+				resp := c360(c360Profile(data))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				want := support.ProfileOf(u.Care360User)
+				maps.Copy(want, changed)
+				Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": 200, "success": true,
+					"message": "Profile updated successfully", "data": map[string]any{"user": profileUser(want)}})), "%s", resp)
+			})
+
+			It("lists the new values", func() {
+				resp := c360(c360List(url.Values{"email": {u.Email}}))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				var p usersPage
+				resp.Decode(&p)
+				Expect(p.Data).To(HaveLen(1), "%s", resp)
+				want := support.ProfileOf(u.Care360User)
+				maps.Copy(want, changed)
+				Expect(mustJSON(p.Data[0])).To(MatchJSON(mustJSON(listedUser(u.Care360User, want))), "%s", resp)
+			})
+		})
+
+		Describe("a case assigned later locks the demographic fields", Ordered, Label(support.LabelMutating), Serial, func() {
+			var (
+				org   *mockcontrol.Care360Organization
+				email string
+			)
+			userWith := func(firstName string, status string) mockcontrol.FixtureDocument {
+				doc := cloneDoc(targets.Fixtures())
+				for i := range doc.Care360.Organizations {
+					if deref(doc.Care360.Organizations[i].Id) == deref(org.Id) {
+						doc.Care360.Organizations[i].Users = append(doc.Care360.Organizations[i].Users, mockcontrol.Care360User{
+							Email: email, Role: ptr("USER"), FirstName: ptr(firstName), LastName: ptr("Case"),
+							Cases: []mockcontrol.Care360Case{{Status: mockcontrol.Care360CaseStatus(status)}},
+						})
+					}
+				}
+				return doc
+			}
+
+			BeforeAll(func() {
+				reseedAfterAll()
+				if !targets.Target(support.Care360).Seeded {
+					Skip("the Care360 target is not seeded: a user added through /__mock/state could not be removed")
+				}
+				c := targets.Care360()
+				org = c.Org()
+				if org.Id == nil {
+					Skip("fixtures have no id for the Care360 organization, so a user cannot be added to it")
+				}
+				email = c.UnknownEmail("contract-case")
+				resp := targets.Control(support.Care360, http.MethodPut, "/__mock/state", userWith("Casey", "Created"))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			})
+
+			It("lets the first name change while the case is only created", func() {
+				resp := c360(c360Profile(map[string]any{"email": email, "firstName": "Cassie"}))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("firstName", "Cassie")))
+			})
+
+			It("refuses a new first name once the case is assigned", Label(support.LabelDocumentedError), func() {
+				resp := targets.Control(support.Care360, http.MethodPut, "/__mock/state", userWith("Cassie", "Assigned"))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				expectC360Error(c360(c360Profile(map[string]any{"email": email, "firstName": "Casey"})), 400,
+					"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases")
+			})
+
+			It("still lets the other fields change", func() {
+				resp := c360(c360Profile(map[string]any{"email": email, "city": "Boston"}))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("city", "Boston")))
+			})
+		})
+	})
+
+	Describe("POST /api/v1/users UPDATE_EMAIL", func() {
+		It("accepts the page's example and is put back", Label(support.LabelMutating), Serial, func() {
+			c := targets.Care360()
+			const from, to = "john.doe@carevalidate.com", "doe.john@carevalidate.com"
+			u := c.User("Care360 USER john.doe@carevalidate.com (the email page example's user)", c.InOrg(), support.WithEmail(from), support.WithRole("USER"))
+			if c.EmailKnown(to) {
+				Skip("fixtures give doe.john@carevalidate.com to a user already")
+			}
+			resp := c360(c360Email(from, to))
+			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			DeferCleanup(func() {
+				back := c360(c360Email(to, from))
+				Expect(back.Status).To(Equal(http.StatusOK), "moving the email back: %s", back)
+			})
+			p := support.ProfileOf(u.Care360User)
+			p["email"] = to
+			Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": 200, "success": true,
+				"message": "Email updated successfully", "data": map[string]any{"user": emailUser(p)}})), "%s", resp)
+		})
+
+		DescribeTable("refuses",
+			func(setup func() (string, string, string)) {
+				from, to, message := setup()
+				expectC360Error(c360(c360Email(from, to)), 400, message)
+			},
+			Entry("a user that does not exist", Label(support.LabelDocumentedError), func() (string, string, string) {
+				c := targets.Care360()
+				e := c.UnknownEmail("nobody")
+				return e, c.UnknownEmail("somebody"), "User " + e + " does not exist"
+			}),
+			Entry("a user of another organization", Label(support.LabelDocumentedError), func() (string, string, string) {
+				c := targets.Care360()
+				u := c.User("Care360 user in another organization than the API key's", c.OutsideOrg())
+				return u.Email, c.UnknownEmail("somebody"), "User " + u.Email + " does not exist in the organization"
+			}),
+			Entry("a user whose role is not USER", Label(support.LabelDocumentedError), func() (string, string, string) {
+				c := targets.Care360()
+				u := c.User("Care360 user of a role other than USER in the organization", c.InOrg(), support.NotRole("USER"))
+				return u.Email, c.UnknownEmail("somebody"), "Not allowed to update the email"
+			}),
+			Entry("an email of another user of the organization", Label(support.LabelDocumentedError), func() (string, string, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER in the organization", c.InOrg(), support.WithRole("USER"))
+				o := c.User("second Care360 user in the organization", c.InOrg(), support.Other(u))
+				return u.Email, o.Email, "New Email " + o.Email + " already exists"
+			}),
+			Entry("an email of a user of another organization", Label(support.LabelDocumentedError), func() (string, string, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER in the organization", c.InOrg(), support.WithRole("USER"))
+				o := c.User("Care360 user in another organization than the API key's", c.OutsideOrg())
+				return u.Email, o.Email, "User with email " + o.Email + " already exists in database"
+			}),
+			Entry("an email held by the authentication service only", Label(support.LabelDocumentedError), func() (string, string, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER in the organization", c.InOrg(), support.WithRole("USER"))
+				e := c.AuthOnlyEmail()
+				return u.Email, e, "User with email " + e + " already exists in authentication"
+			}),
+		)
+
+		Describe("a moved email frees the old address", Ordered, Label(support.LabelMutating), Serial, func() {
+			var u support.C360User
+			var newEmail string
+			moved := false
+
+			BeforeAll(func() {
+				reseedAfterAll()
+				c := targets.Care360()
+				u = c.User("Care360 USER in the organization", c.InOrg(), support.WithRole("USER"))
+				newEmail = c.UnknownEmail("contract-moved")
+				DeferCleanup(func() {
+					if moved {
+						back := c360(c360Email(newEmail, u.Email))
+						Expect(back.Status).To(Equal(http.StatusOK), "moving the email back: %s", back)
+					}
+				})
+			})
+
+			It("moves the user to the new address", func() {
+				resp := c360(c360Email(u.Email, newEmail))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				moved = true
+				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("email", newEmail)))
+			})
+
+			It("no longer knows the old address", Label(support.LabelDocumentedError), func() {
+				expectC360Error(c360(c360Email(u.Email, targets.Care360().UnknownEmail("somebody"))), 400, "User "+u.Email+" does not exist")
+			})
+
+			It("lists the user under the new address", func() {
+				resp := c360(c360List(url.Values{"email": {newEmail}}))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				var p usersPage
+				resp.Decode(&p)
+				Expect(p.Data).To(HaveLen(1), "%s", resp)
+				Expect(p.Data[0]).To(HaveKeyWithValue("email", newEmail))
+			})
+
+			It("lets the old address be taken again", func() {
+				resp := c360(c360Email(newEmail, u.Email))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				moved = false
+				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("email", u.Email)))
+			})
+		})
+	})
+})
+
+func ptr[T any](v T) *T { return &v }
+
+// cloneDoc deep-copies a fixture document through JSON.
+func cloneDoc(d *mockcontrol.FixtureDocument) mockcontrol.FixtureDocument {
+	GinkgoHelper()
+	var out mockcontrol.FixtureDocument
+	Expect(json.Unmarshal([]byte(mustJSON(d)), &out)).To(Succeed())
+	return out
+}

@@ -1,0 +1,225 @@
+package support
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/vendorsuite/contracts/openapi"
+)
+
+// Request is one call to a target. Path may carry a query string.
+type Request struct {
+	Method string
+	Path   string
+	Header http.Header
+	// JSON, when not nil, is marshalled as the body (Content-Type
+	// application/json unless ContentType says otherwise).
+	JSON any
+	// Raw, when not nil, is sent as the body as written.
+	Raw *string
+	// ContentType overrides the body's Content-Type; "-" sends none.
+	ContentType string
+}
+
+// Response is a target's answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	// Request describes the request with its secrets redacted.
+	Request string
+}
+
+// String shows the exchange for failure messages, secrets redacted.
+func (r *Response) String() string {
+	return fmt.Sprintf("request:\n%s\nresponse: %d\n%s", indent(r.Request), r.Status, indent(string(r.Body)))
+}
+
+// Map decodes the body as a JSON object; it fails the spec when it is not one.
+func (r *Response) Map() map[string]any {
+	ginkgo.GinkgoHelper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		ginkgo.Fail(fmt.Sprintf("the body is not a JSON object: %v\n%s", err, r))
+	}
+	return m
+}
+
+// Decode decodes the body into v; it fails the spec when it cannot.
+func (r *Response) Decode(v any) {
+	ginkgo.GinkgoHelper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		ginkgo.Fail(fmt.Sprintf("decoding the body: %v\n%s", err, r))
+	}
+}
+
+// secretHeaders are redacted wherever a request is shown. The tenant is
+// not secret and stays.
+var secretHeaders = []string{"cv-api-key", "X-API-Key", "Authorization"}
+
+// Redacted is the redaction marker.
+const Redacted = "<redacted>"
+
+func describeRequest(req *http.Request, body []byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", req.Method, req.URL.RequestURI())
+	names := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v := strings.Join(req.Header[k], ", ")
+		for _, s := range secretHeaders {
+			if strings.EqualFold(k, s) {
+				v = Redacted
+			}
+		}
+		fmt.Fprintf(&b, "%s: %s\n", k, v)
+	}
+	if len(body) > 0 {
+		b.WriteString("\n")
+		b.Write(body)
+	}
+	return b.String()
+}
+
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// Do sends req to vendor's target, checks the answer against the vendor's
+// OpenAPI document (the mock-control document for /__mock/ paths), and
+// fails the spec with the exchange and the validation error when the
+// document does not describe the answer.
+func (t *Targets) Do(vendor string, r Request) *Response {
+	ginkgo.GinkgoHelper()
+	tg := t.byVendor[vendor]
+	if tg == nil {
+		ginkgo.Fail("unknown vendor " + vendor)
+	}
+	var body []byte
+	switch {
+	case r.Raw != nil:
+		body = []byte(*r.Raw)
+	case r.JSON != nil:
+		b, err := json.Marshal(r.JSON)
+		if err != nil {
+			ginkgo.Fail("marshalling the request body: " + err.Error())
+		}
+		body = b
+	}
+	ctx := context.Background()
+	req, err := http.NewRequestWithContext(ctx, r.Method, tg.BaseURL+r.Path, bytes.NewReader(body))
+	if err != nil {
+		ginkgo.Fail("building the request: " + err.Error())
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if body != nil {
+		switch r.ContentType {
+		case "":
+			req.Header.Set("Content-Type", "application/json")
+		case "-":
+		default:
+			req.Header.Set("Content-Type", r.ContentType)
+		}
+	}
+	shown := describeRequest(req, body)
+	resp, err := t.client.Do(req)
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("request failed: %v\nrequest:\n%s", err, indent(shown)))
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("reading the response: %v\nrequest:\n%s", err, indent(shown)))
+	}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: got, Request: shown}
+	docName := vendor
+	if strings.HasPrefix(req.URL.Path, "/__mock/") {
+		docName = openapi.MockControl
+	}
+	if err := validateResponse(ctx, docName, req, out); err != nil {
+		ginkgo.Fail(fmt.Sprintf("the %s OpenAPI document does not describe this response:\n%s\nvalidation error:\n%s", docName, out, indent(err.Error())))
+	}
+	return out
+}
+
+// Control calls the mock control API of vendor's target; the spec is
+// skipped when the target has none.
+func (t *Targets) Control(vendor, method, path string, body any) *Response {
+	ginkgo.GinkgoHelper()
+	if !t.byVendor[vendor].Control {
+		ginkgo.Skip("the " + vendor + " target has no /__mock/ control API")
+	}
+	return t.Do(vendor, Request{Method: method, Path: path, JSON: body})
+}
+
+type docRouter struct {
+	router routers.Router
+	err    error
+}
+
+var (
+	routersMu sync.Mutex
+	routerFor = map[string]*docRouter{}
+)
+
+// router routes by path alone: a copy of the document with its servers
+// replaced by "/", so any host matches.
+func router(name string) (routers.Router, error) {
+	routersMu.Lock()
+	defer routersMu.Unlock()
+	if r, ok := routerFor[name]; ok {
+		return r.router, r.err
+	}
+	r := &docRouter{}
+	var doc *openapi3.T
+	doc, r.err = openapi.Parse(context.Background(), name)
+	if r.err == nil {
+		doc.Servers = openapi3.Servers{{URL: "/"}}
+		r.router, r.err = gorillamux.NewRouter(doc)
+	}
+	routerFor[name] = r
+	return r.router, r.err
+}
+
+func validateResponse(ctx context.Context, docName string, req *http.Request, resp *Response) error {
+	rt, err := router(docName)
+	if err != nil {
+		return fmt.Errorf("loading %s: %w", docName, err)
+	}
+	route, params, err := rt.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("the document has no operation %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: resp.Status,
+		Header: resp.Header,
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	in.SetBodyBytes(resp.Body)
+	return openapi3filter.ValidateResponse(ctx, in)
+}

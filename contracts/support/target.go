@@ -1,0 +1,208 @@
+// Package support is the contract specs' toolbox: where the targets are
+// (environment), what accounts they hold (fixture queries), and one HTTP
+// helper that every request goes through, which checks each response
+// against the vendor's OpenAPI document and keeps secrets out of reports.
+package support
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vendorsuite/contracts/mock/fixtures"
+)
+
+// Vendor names, as labels, fixture sections and OpenAPI documents spell them.
+const (
+	Care360    = "care360"
+	CL2C       = "cl2c"
+	R1Discover = "r1discover"
+)
+
+// Vendors lists every vendor the suite covers.
+var Vendors = []string{Care360, CL2C, R1Discover}
+
+// Labels of the suite (besides the vendor names).
+const (
+	LabelMutating        = "mutating"
+	LabelDocumentedError = "documented-error"
+	LabelInferred        = "inferred"
+)
+
+// Environment variables, as DESIGN.md "Running it" names them.
+const (
+	EnvBaseURL        = "CONTRACT_BASE_URL"
+	EnvFixtures       = "CONTRACT_FIXTURES"
+	EnvSeed           = "CONTRACT_SEED"
+	EnvAllowMutations = "CONTRACT_ALLOW_MUTATIONS"
+)
+
+// EnvBaseURLFor is the per-vendor override, e.g. CONTRACT_BASE_URL_CARE360.
+func EnvBaseURLFor(vendor string) string { return EnvBaseURL + "_" + strings.ToUpper(vendor) }
+
+// Config is what the environment asks for.
+type Config struct {
+	// URLs maps a vendor to the base URL given for it; a vendor missing
+	// here is served by the in-process mock.
+	URLs map[string]string
+	// FixturesPath is CONTRACT_FIXTURES; empty means the embedded defaults.
+	FixturesPath string
+	// Seed is CONTRACT_SEED; nil when unset.
+	Seed *bool
+	// AllowMutations is CONTRACT_ALLOW_MUTATIONS == "true".
+	AllowMutations bool
+}
+
+// ConfigFromEnv reads the suite's environment variables.
+func ConfigFromEnv() (Config, error) {
+	c := Config{URLs: map[string]string{}, FixturesPath: os.Getenv(EnvFixtures)}
+	all := strings.TrimRight(strings.TrimSpace(os.Getenv(EnvBaseURL)), "/")
+	for _, v := range Vendors {
+		u := strings.TrimRight(strings.TrimSpace(os.Getenv(EnvBaseURLFor(v))), "/")
+		if u == "" {
+			u = all
+		}
+		if u != "" {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				return c, fmt.Errorf("%s: %q is not an http(s) URL", EnvBaseURLFor(v), u)
+			}
+			c.URLs[v] = u
+		}
+	}
+	if s := strings.TrimSpace(os.Getenv(EnvSeed)); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return c, fmt.Errorf("%s=%q: want true or false", EnvSeed, s)
+		}
+		c.Seed = &b
+	}
+	c.AllowMutations = strings.TrimSpace(os.Getenv(EnvAllowMutations)) == "true"
+	return c, nil
+}
+
+// NeedsInProcess reports whether some vendor has no URL and so needs the
+// in-process mock.
+func (c Config) NeedsInProcess() bool { return len(c.URLs) < len(Vendors) }
+
+// LoadFixtures reads CONTRACT_FIXTURES, or the mock's embedded defaults.
+func (c Config) LoadFixtures() (*fixtures.Document, error) {
+	if c.FixturesPath == "" {
+		return fixtures.Default(), nil
+	}
+	return fixtures.Load(c.FixturesPath)
+}
+
+// Target is where one vendor's requests go.
+type Target struct {
+	Vendor  string
+	BaseURL string
+	// InProcess: the suite's own mock serves this vendor.
+	InProcess bool
+	// Seeded: the fixtures were pushed to BaseURL/__mock/state.
+	Seeded bool
+	// Mutations: specs labelled mutating may run.
+	Mutations bool
+	// Control: BaseURL answers the mock control API (/__mock/health).
+	Control bool
+}
+
+// Targets is the suite's view of the world: one Target per vendor and the
+// fixture document that says which accounts they hold.
+type Targets struct {
+	byVendor map[string]*Target
+	doc      *fixtures.Document
+	client   *http.Client
+}
+
+// NewTargets resolves every vendor's target. inProcessURL is the base URL
+// of the suite's own mock ("" when none runs). It probes each base URL for
+// the control API.
+func NewTargets(c Config, inProcessURL string) (*Targets, error) {
+	doc, err := c.LoadFixtures()
+	if err != nil {
+		return nil, err
+	}
+	t := &Targets{byVendor: map[string]*Target{}, doc: doc, client: &http.Client{Timeout: 30 * time.Second}}
+	for _, v := range Vendors {
+		tg := &Target{Vendor: v}
+		if u, ok := c.URLs[v]; ok {
+			tg.BaseURL = u
+			tg.Seeded = c.Seed != nil && *c.Seed
+			tg.Mutations = c.AllowMutations
+		} else {
+			if inProcessURL == "" {
+				return nil, fmt.Errorf("%s: no URL and no in-process mock", v)
+			}
+			tg.BaseURL, tg.InProcess, tg.Mutations = inProcessURL, true, true
+			tg.Seeded = c.Seed == nil || *c.Seed
+		}
+		tg.Control = t.probeControl(tg.BaseURL)
+		if tg.Seeded && !tg.Control {
+			return nil, fmt.Errorf("%s: %s=true but %s has no /__mock/ control API", v, EnvSeed, tg.BaseURL)
+		}
+		t.byVendor[v] = tg
+	}
+	return t, nil
+}
+
+// Target returns vendor's target.
+func (t *Targets) Target(vendor string) *Target { return t.byVendor[vendor] }
+
+// Fixtures is the fixture document describing the targets' accounts.
+// Treat it as read-only.
+func (t *Targets) Fixtures() *fixtures.Document { return t.doc }
+
+func (t *Targets) probeControl(base string) bool {
+	resp, err := t.client.Get(base + "/__mock/health")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var h struct{ Status string }
+	return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&h) == nil && h.Status == "ok"
+}
+
+// distinctSeeded lists the base URLs to seed, each once.
+func (t *Targets) distinctSeeded() []string {
+	var out []string
+	for _, v := range Vendors {
+		if tg := t.byVendor[v]; tg.Seeded && !slices.Contains(out, tg.BaseURL) {
+			out = append(out, tg.BaseURL)
+		}
+	}
+	return out
+}
+
+// Seed pushes the fixtures to every seeded target (PUT /__mock/state, JSON),
+// replacing its state. It is what the suite runs first, and what mutating
+// specs run last as a safety net after their own restore.
+func (t *Targets) Seed() error {
+	body, err := json.Marshal(t.doc)
+	if err != nil {
+		return err
+	}
+	for _, base := range t.distinctSeeded() {
+		req, err := http.NewRequest(http.MethodPut, base+"/__mock/state", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := t.client.Do(req)
+		if err != nil {
+			return fmt.Errorf("seeding %s: %w", base, err)
+		}
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("seeding %s: PUT /__mock/state answered %d: %s", base, resp.StatusCode, buf.String())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+)
+
+// Result is one load run; scripts/bench.sh collects these as JSON lines.
+type Result struct {
+	Kind        string  `json:"kind"` // "load"
+	Label       string  `json:"label"`
+	Scenario    string  `json:"scenario"`
+	URL         string  `json:"url"`
+	Concurrency int     `json:"concurrency"`
+	Seconds     float64 `json:"seconds"`
+	Requests    int     `json:"requests"`
+	RPS         float64 `json:"rps"`
+	P50us       float64 `json:"p50_us"`
+	P99us       float64 `json:"p99_us"`
+	Errors      int     `json:"errors"`
+	// ServerCPUus is the server's user+system CPU per request, or -1 when
+	// no --server-pid was given.
+	ServerCPUus float64  `json:"server_cpu_us_per_req"`
+	FirstErrors []string `json:"first_errors,omitempty"`
+}
+
+const (
+	maxDuration = 10 * time.Minute
+	clkTck      = 100 // USER_HZ on Linux: /proc/<pid>/stat counts CPU in 1/100 s
+)
+
+func runLoad(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	target := fs.String("url", "http://127.0.0.1:8080", "base `URL` of the server (loopback only)")
+	name := fs.String("scenario", "get-users", "scenario: "+strings.Join(scenario.Names(), ", "))
+	conc := fs.Int("concurrency", 32, "concurrent workers, each with its own keep-alive connection")
+	dur := fs.Duration("duration", 5*time.Second, "how long to send load (at most 10m)")
+	maxReq := fs.Int("max-requests", 2_000_000, "stop after this many requests")
+	pid := fs.Int("server-pid", 0, "server `pid` whose CPU time to measure from /proc (0: not measured)")
+	label := fs.String("label", "", "label for the result (e.g. mock, ceiling)")
+	asJSON := fs.Bool("json", false, "print one JSON line instead of text")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sc, ok := scenario.Find(*name)
+	if !ok {
+		return fmt.Errorf("unknown scenario %q (known: %s)", *name, strings.Join(scenario.Names(), ", "))
+	}
+	base, err := loopbackURL(*target)
+	if err != nil {
+		return err
+	}
+	if *conc < 1 || *conc > 4096 {
+		return errors.New("--concurrency must be between 1 and 4096")
+	}
+	if *dur <= 0 || *dur > maxDuration {
+		return fmt.Errorf("--duration must be positive and at most %s", maxDuration)
+	}
+	if *maxReq < 1 {
+		return errors.New("--max-requests must be at least 1")
+	}
+	client := &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			Proxy:               nil, // never route loopback load through a proxy
+			MaxIdleConns:        *conc,
+			MaxIdleConnsPerHost: *conc,
+			MaxConnsPerHost:     *conc,
+			IdleConnTimeout:     30 * time.Second,
+			DisableCompression:  true,
+		},
+	}
+	defer client.CloseIdleConnections()
+
+	// The nonce keeps seeded emails unique when one server sees many runs.
+	nonce := strconv.FormatInt(time.Now().UnixNano()%1_000_000_000, 36)
+	if sc.Seed != nil {
+		status, body, err := send(client, base, sc.Name, sc.Seed(nonce, *conc))
+		if err != nil {
+			return fmt.Errorf("seeding: %w", err)
+		}
+		if status != http.StatusOK {
+			return fmt.Errorf("seeding: status %d: %s", status, body)
+		}
+	}
+
+	res := Result{Kind: "load", Label: *label, Scenario: sc.Name, URL: base, Concurrency: *conc, ServerCPUus: -1}
+	cpu0, err := cpuTicks(*pid)
+	if err != nil {
+		return err
+	}
+	var (
+		issued   atomic.Int64
+		errCount atomic.Int64
+		errMu    sync.Mutex
+		firstErr []string
+		wg       sync.WaitGroup
+	)
+	lat := make([][]time.Duration, *conc)
+	start := time.Now()
+	deadline := start.Add(*dur)
+	for w := range *conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wk := sc.NewWorker(w, nonce)
+			mine := make([]time.Duration, 0, 1024)
+			for time.Now().Before(deadline) && issued.Add(1) <= int64(*maxReq) {
+				t0 := time.Now()
+				status, body, err := send(client, base, sc.Name, wk.Next())
+				mine = append(mine, time.Since(t0))
+				wk.Done(status)
+				if err == nil && (status != sc.Status || !bytes.Contains(body, []byte(sc.BodyContains))) {
+					err = fmt.Errorf("status %d: %.200s", status, body)
+				}
+				if err != nil {
+					errCount.Add(1)
+					errMu.Lock()
+					if len(firstErr) < 5 {
+						firstErr = append(firstErr, err.Error())
+					}
+					errMu.Unlock()
+				}
+			}
+			lat[w] = mine
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	cpu1, err := cpuTicks(*pid)
+	if err != nil {
+		return err
+	}
+
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	res.Requests = len(all)
+	res.Seconds = elapsed.Seconds()
+	res.RPS = float64(len(all)) / elapsed.Seconds()
+	res.P50us = micros(percentile(all, 50))
+	res.P99us = micros(percentile(all, 99))
+	res.Errors = int(errCount.Load())
+	res.FirstErrors = firstErr
+	if *pid > 0 && len(all) > 0 {
+		res.ServerCPUus = float64(cpu1-cpu0) / clkTck * 1e6 / float64(len(all))
+	}
+	text := stdout
+	if *asJSON {
+		// The JSON line is for scripts; the text goes to stderr for people.
+		if err := json.NewEncoder(stdout).Encode(res); err != nil {
+			return err
+		}
+		text = os.Stderr
+	}
+	printResult(text, res)
+	return nil
+}
+
+func printResult(w io.Writer, res Result) {
+	fmt.Fprintf(w, "%s %s: %d requests in %.2fs, %.0f req/s, p50 %.0fµs, p99 %.0fµs, errors %d",
+		res.Label, res.Scenario, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors)
+	if res.ServerCPUus >= 0 {
+		fmt.Fprintf(w, ", server CPU %.1fµs/req", res.ServerCPUus)
+	}
+	fmt.Fprintln(w)
+	for _, e := range res.FirstErrors {
+		fmt.Fprintln(w, "  error:", e)
+	}
+}
+
+// send performs one request and reads the whole body, so the connection
+// goes back to the pool.
+func send(client *http.Client, base, name string, r *scenario.Request) (int, []byte, error) {
+	req, err := http.NewRequest(r.Method, base+r.Target, bytes.NewReader(r.Body))
+	if err != nil {
+		return 0, nil, err
+	}
+	if r.Body == nil {
+		req.Body, req.ContentLength = nil, 0
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	req.Header.Set(scenario.Header, name)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+// percentile is the nearest-rank percentile of sorted durations.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n)
+	return sorted[max(rank, 1)-1]
+}
+
+func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+// loopbackURL refuses anything but http on a loopback address: loadgen is
+// for the local mock, never for a vendor.
+func loopbackURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("--url: %w", err)
+	}
+	if u.Scheme != "http" {
+		return "", fmt.Errorf("--url %q: only http is supported", raw)
+	}
+	if !isLoopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("--url %q: refusing a non-loopback host", raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
+}
+
+func isLoopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// cpuTicks returns utime+stime of pid from /proc/<pid>/stat, in clock
+// ticks; 0 when pid is 0.
+func cpuTicks(pid int) (int64, error) {
+	if pid <= 0 {
+		return 0, nil
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("--server-pid: %w", err)
+	}
+	// The command name may contain spaces and parentheses; fields start
+	// after the last ')'. utime and stime are fields 14 and 15 overall,
+	// i.e. 12 and 13 counting from the state field.
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("--server-pid: unexpected /proc/%d/stat", pid)
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("--server-pid: unexpected /proc/%d/stat", pid)
+	}
+	return ut + st, nil
+}

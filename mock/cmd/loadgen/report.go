@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+)
+
+// Row is one scenario of the bench table: medians over the rounds.
+type Row struct {
+	Scenario       string  `json:"scenario"`
+	CeilingRPS     float64 `json:"ceiling_rps"`
+	MockRPS        float64 `json:"mock_rps"`
+	RPSRatio       float64 `json:"rps_ratio"` // mock / ceiling
+	CeilingP99us   float64 `json:"ceiling_p99_us"`
+	MockP99us      float64 `json:"mock_p99_us"`
+	P99Ratio       float64 `json:"p99_ratio"` // mock / ceiling
+	CeilingCPUus   float64 `json:"ceiling_cpu_us_per_req"`
+	MockCPUus      float64 `json:"mock_cpu_us_per_req"`
+	CPURatio       float64 `json:"cpu_ratio"` // mock / ceiling
+	CeilingErrors  int     `json:"ceiling_errors"`
+	MockErrors     int     `json:"mock_errors"`
+	CeilingP50us   float64 `json:"ceiling_p50_us"`
+	MockP50us      float64 `json:"mock_p50_us"`
+	MockRequests   int     `json:"mock_requests"`
+	CeilingRequest int     `json:"ceiling_requests"`
+}
+
+// Summary is results/bench.json.
+type Summary struct {
+	Rows         []Row           `json:"rows"`
+	StartupMs    float64         `json:"startup_ms_median"`
+	RSSDefault   int64           `json:"rss_default_bytes"`
+	RSSMany      int64           `json:"rss_many_bytes"`
+	ManyUsers    int             `json:"many_users"`
+	BytesPerUser float64         `json:"bytes_per_user"`
+	Loads        []Result        `json:"loads"`
+	Startups     []StartupResult `json:"startups"`
+}
+
+// report reads the JSON lines of load and startup results and prints the
+// bench table; --out also writes the summary as JSON.
+func report(args []string, in io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	out := fs.String("out", "", "write the summary JSON to this `file`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var s Summary
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		var kind struct{ Kind string }
+		if json.Unmarshal(line, &kind) != nil {
+			continue // not a result line
+		}
+		switch kind.Kind {
+		case "load":
+			var r Result
+			if err := json.Unmarshal(line, &r); err != nil {
+				return err
+			}
+			s.Loads = append(s.Loads, r)
+		case "startup":
+			var r StartupResult
+			if err := json.Unmarshal(line, &r); err != nil {
+				return err
+			}
+			s.Startups = append(s.Startups, r)
+			switch r.Label {
+			case "startup":
+				s.StartupMs = r.MedianMs
+			case "rss-default":
+				s.RSSDefault = r.RSSBytes
+			case "rss-many":
+				s.RSSMany, s.ManyUsers = r.RSSBytes, r.Users
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if s.ManyUsers > 0 && s.RSSDefault > 0 {
+		s.BytesPerUser = float64(s.RSSMany-s.RSSDefault) / float64(s.ManyUsers)
+	}
+	for _, name := range scenario.Names() {
+		c, m := pick(s.Loads, name, "ceiling"), pick(s.Loads, name, "mock")
+		if len(c) == 0 && len(m) == 0 {
+			continue
+		}
+		r := Row{Scenario: name}
+		r.CeilingRPS, r.MockRPS = med(c, func(x Result) float64 { return x.RPS }), med(m, func(x Result) float64 { return x.RPS })
+		r.CeilingP50us, r.MockP50us = med(c, func(x Result) float64 { return x.P50us }), med(m, func(x Result) float64 { return x.P50us })
+		r.CeilingP99us, r.MockP99us = med(c, func(x Result) float64 { return x.P99us }), med(m, func(x Result) float64 { return x.P99us })
+		r.CeilingCPUus, r.MockCPUus = med(c, func(x Result) float64 { return x.ServerCPUus }), med(m, func(x Result) float64 { return x.ServerCPUus })
+		r.RPSRatio, r.P99Ratio, r.CPURatio = ratio(r.MockRPS, r.CeilingRPS), ratio(r.MockP99us, r.CeilingP99us), ratio(r.MockCPUus, r.CeilingCPUus)
+		for _, x := range c {
+			r.CeilingErrors += x.Errors
+			r.CeilingRequest += x.Requests
+		}
+		for _, x := range m {
+			r.MockErrors += x.Errors
+			r.MockRequests += x.Requests
+		}
+		s.Rows = append(s.Rows, r)
+	}
+
+	tw := tabwriter.NewWriter(stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintln(tw, "scenario\tceiling req/s\tmock req/s\tratio\tceiling p99\tmock p99\tp99 ratio\tceiling CPU µs/req\tmock CPU µs/req\tCPU ratio\terrors\t")
+	for _, r := range s.Rows {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f\t%s\t%s\t%.2f\t%.1f\t%.1f\t%.2f\t%d\t\n",
+			r.Scenario, r.CeilingRPS, r.MockRPS, r.RPSRatio, dur(r.CeilingP99us), dur(r.MockP99us), r.P99Ratio,
+			r.CeilingCPUus, r.MockCPUus, r.CPURatio, r.CeilingErrors+r.MockErrors)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nstartup to first healthy answer: %.1f ms (median of the starts)\n", s.StartupMs)
+	if s.ManyUsers > 0 {
+		fmt.Fprintf(stdout, "memory: VmRSS %.1f MiB with default fixtures, %.1f MiB with %d Care360 users: %.0f bytes/user\n",
+			float64(s.RSSDefault)/(1<<20), float64(s.RSSMany)/(1<<20), s.ManyUsers, s.BytesPerUser)
+	}
+	if *out != "" {
+		b, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(*out, append(b, '\n'), 0o644)
+	}
+	return nil
+}
+
+func pick(rs []Result, name, label string) []Result {
+	var out []Result
+	for _, r := range rs {
+		if r.Scenario == name && strings.EqualFold(r.Label, label) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func med(rs []Result, f func(Result) float64) float64 {
+	xs := make([]float64, len(rs))
+	for i, r := range rs {
+		xs[i] = f(r)
+	}
+	return median(xs)
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func dur(us float64) string {
+	if us >= 1000 {
+		return fmt.Sprintf("%.2fms", us/1000)
+	}
+	return fmt.Sprintf("%.0fµs", us)
+}

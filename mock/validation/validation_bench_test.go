@@ -1,0 +1,67 @@
+package validation_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/openapi"
+)
+
+// BenchmarkValidate runs the request validator alone (no auth, no
+// handler) on each vendor scenario's request, plus a Care360 body with
+// several schema violations, which is the validator's slow path.
+func BenchmarkValidate(b *testing.B) {
+	docOf := map[string]string{
+		"get-users": openapi.Care360, "update-profile": openapi.Care360, "update-email": openapi.Care360,
+		"documented-400": openapi.Care360, "cl2c-update": openapi.CL2C, "r1-update": openapi.R1Discover,
+	}
+	type tc struct {
+		name, doc string
+		req       *scenario.Request
+		status    int
+	}
+	var cases []tc
+	for _, sc := range scenario.All {
+		cases = append(cases, tc{sc.Name, docOf[sc.Name], sc.NewWorker(0, "bench").Next(), http.StatusNoContent})
+	}
+	invalid := *scenario.All[1].NewWorker(0, "bench").Next()
+	invalid.Body = []byte(`{"action":"UPDATE_PROFILE","data":{"email":42,"dob":"tomorrow","gender":"X","languagePreferences":"en"}}`)
+	cases = append(cases, tc{"invalid-profile", openapi.Care360, &invalid, http.StatusBadRequest})
+
+	render := func(c echo.Context, p *validation.Problem) error { return c.String(p.Status, p.Message) }
+	next := func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }
+	e := echo.New()
+	for _, c := range cases {
+		doc, err := openapi.Load(c.doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mw, err := validation.New(validation.Config{Document: doc, Render: render})
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := mw(next)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(c.req.Method, c.req.Target, bytes.NewReader(c.req.Body))
+				for k, v := range c.req.Header {
+					req.Header[k] = v
+				}
+				rec := httptest.NewRecorder()
+				if err := h(e.NewContext(req, rec)); err != nil {
+					b.Fatal(err)
+				}
+				if rec.Code != c.status {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}
