@@ -72,23 +72,25 @@ func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
 
 // UpdateUser serves POST /api/v1/users, both actions.
 func (h *Handlers) UpdateUser(c echo.Context) error {
-	var req api.UpdateUserRequest
+	// The validator has checked the body against the oneOf already; decode
+	// the envelope once and the data once, rather than through the
+	// generated union (which parses the body again for each accessor).
+	var req struct {
+		Action string          `json:"action"`
+		Data   json.RawMessage `json:"data"`
+	}
 	if err := json.Unmarshal(validation.Body(c), &req); err != nil {
 		return refuse(c, http.StatusBadRequest, "The request body is not valid JSON: "+err.Error())
 	}
-	action, err := req.Discriminator()
-	if err != nil {
-		return refuse(c, http.StatusBadRequest, "action is required")
-	}
 	o := c.Get(orgKey).(*org)
 	store := h.store(c)
-	switch action {
+	switch req.Action {
 	case string(api.UPDATEPROFILE):
-		r, err := req.AsUpdateProfileRequest()
-		if err != nil {
+		var data api.ProfileUpdate
+		if err := json.Unmarshal(req.Data, &data); err != nil {
 			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
 		}
-		u, refusal := store.updateProfile(o, &r.Data)
+		u, refusal := store.updateProfile(o, &data)
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
@@ -96,17 +98,19 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		resp.Data.User = u
 		return jsonresp.Write(c, http.StatusOK, resp)
 	case string(api.UPDATEEMAIL):
-		r, err := req.AsUpdateEmailRequest()
-		if err != nil {
+		var data api.EmailUpdate
+		if err := json.Unmarshal(req.Data, &data); err != nil {
 			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
 		}
-		u, refusal := store.updateEmail(o, &r.Data)
+		u, refusal := store.updateEmail(o, &data)
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
 		resp := api.EmailUpdatedResponse{Status: 200, Success: true, Message: "Email updated successfully"}
 		resp.Data.User = u
 		return jsonresp.Write(c, http.StatusOK, resp)
+	case "":
+		return refuse(c, http.StatusBadRequest, "action is required")
 	}
 	return refuse(c, http.StatusBadRequest, "action must be one of UPDATE_EMAIL, UPDATE_PROFILE")
 }

@@ -122,8 +122,8 @@ func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (api.ProfileUser, *R
 	changes := profileChanges(d)
 	if u.locked() {
 		for _, f := range demographic {
-			if v, ok := changes[f]; ok {
-				if old, had := u.get(f); !had || old != v {
+			if v := changes[f]; v != nil {
+				if old, had := u.get(f); !had || old != *v {
 					return api.ProfileUser{}, errDemographicLocked
 				}
 			}
@@ -142,7 +142,9 @@ func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (api.ProfileUser, *R
 		s.byPhone[*d.PhoneNumber] = u
 	}
 	for f, v := range changes {
-		u.put(f, v)
+		if v != nil {
+			u.put(field(f), *v)
+		}
 	}
 	if d.Address2.IsSpecified() && d.Address2.IsNull() {
 		u.clear(fAddress2)
@@ -154,21 +156,16 @@ func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (api.ProfileUser, *R
 	return profileUser(u), nil
 }
 
-// profileChanges lists the text fields the request sets.
-func profileChanges(d *api.ProfileUpdate) map[field]string {
-	changes := map[field]string{}
-	for f, v := range map[field]*string{
+// profileChanges lists the text fields the request sets (nil: not sent).
+func profileChanges(d *api.ProfileUpdate) [numFields]*string {
+	changes := [numFields]*string{
 		fFirstName: d.FirstName, fLastName: d.LastName, fDob: d.Dob, fPhoneNumber: d.PhoneNumber,
 		fGender: d.Gender, fAddress: d.Address, fCity: d.City, fState: d.State, fCountry: d.Country,
 		fPostalCode: d.PostalCode, fAllergies: d.Allergies, fCurrentMedications: d.CurrentMedications,
 		fHealthConditions: d.HealthConditions,
-	} {
-		if v != nil {
-			changes[f] = *v
-		}
 	}
 	if v, err := d.Address2.Get(); err == nil {
-		changes[fAddress2] = v
+		changes[fAddress2] = &v
 	}
 	return changes
 }
@@ -200,41 +197,44 @@ func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (api.EmailUser, *Refusal
 }
 
 func profileUser(u *user) api.ProfileUser {
+	p := u.ptrs()
 	var dob *string
-	if d, ok := u.get(fDob); ok {
-		t := d + "T00:00:00.000Z"
+	if d := p[fDob]; d != nil {
+		t := *d + "T00:00:00.000Z"
 		dob = &t
 	}
 	return api.ProfileUser{
-		Email: u.email, FirstName: u.ptr(fFirstName), LastName: u.ptr(fLastName), Dob: dob,
-		PhoneNumber: u.ptr(fPhoneNumber), Gender: u.ptr(fGender), Address: u.ptr(fAddress),
-		Address2: u.ptr(fAddress2), City: u.ptr(fCity), State: u.ptr(fState), Country: u.ptr(fCountry),
-		PostalCode: u.ptr(fPostalCode), Allergies: u.ptr(fAllergies),
-		CurrentMedications: u.ptr(fCurrentMedications), HealthConditions: u.ptr(fHealthConditions),
+		Email: u.email, FirstName: p[fFirstName], LastName: p[fLastName], Dob: dob,
+		PhoneNumber: p[fPhoneNumber], Gender: p[fGender], Address: p[fAddress],
+		Address2: p[fAddress2], City: p[fCity], State: p[fState], Country: p[fCountry],
+		PostalCode: p[fPostalCode], Allergies: p[fAllergies],
+		CurrentMedications: p[fCurrentMedications], HealthConditions: p[fHealthConditions],
 		LanguagePreferences: languages(u),
 	}
 }
 
 func emailUser(u *user) api.EmailUser {
+	p := u.ptrs()
 	return api.EmailUser{
-		Email: u.email, FirstName: u.ptr(fFirstName), LastName: u.ptr(fLastName), Dob: u.ptr(fDob),
-		PhoneNumber: u.ptr(fPhoneNumber), Gender: u.ptr(fGender), Address: u.ptr(fAddress),
-		Address2: u.ptr(fAddress2), City: u.ptr(fCity), State: u.ptr(fState), Country: u.ptr(fCountry),
-		PostalCode: u.ptr(fPostalCode),
+		Email: u.email, FirstName: p[fFirstName], LastName: p[fLastName], Dob: p[fDob],
+		PhoneNumber: p[fPhoneNumber], Gender: p[fGender], Address: p[fAddress],
+		Address2: p[fAddress2], City: p[fCity], State: p[fState], Country: p[fCountry],
+		PostalCode: p[fPostalCode],
 	}
 }
 
 func listedUser(u *user) api.ListedUser {
+	p := u.ptrs()
 	comm := api.Communication{}
 	if u.comm != nil {
 		comm = api.Communication{SmsNotificationsDisabled: u.comm.sms, NotificationsDisabled: u.comm.all}
 	}
 	return api.ListedUser{
-		Email: u.email, FirstName: u.ptr(fFirstName), LastName: u.ptr(fLastName), Dob: u.ptr(fDob),
-		PhoneNumber: u.ptr(fPhoneNumber), Gender: u.ptr(fGender), Address: u.ptr(fAddress),
-		Address2: u.ptr(fAddress2), City: u.ptr(fCity), State: u.ptr(fState), Country: u.ptr(fCountry),
-		PostalCode: u.ptr(fPostalCode), Allergies: u.ptr(fAllergies),
-		CurrentMedications: u.ptr(fCurrentMedications), HealthConditions: u.ptr(fHealthConditions),
+		Email: u.email, FirstName: p[fFirstName], LastName: p[fLastName], Dob: p[fDob],
+		PhoneNumber: p[fPhoneNumber], Gender: p[fGender], Address: p[fAddress],
+		Address2: p[fAddress2], City: p[fCity], State: p[fState], Country: p[fCountry],
+		PostalCode: p[fPostalCode], Allergies: p[fAllergies],
+		CurrentMedications: p[fCurrentMedications], HealthConditions: p[fHealthConditions],
 		LanguagePreferences: languages(u), Communication: comm,
 	}
 }

@@ -26,13 +26,18 @@ func Marshal(v any) ([]byte, error) {
 	return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
 
-// Write sends v as application/json with the given status.
+// Write sends v as application/json with the given status, encoding into a
+// pooled buffer and writing it without a copy.
 func Write(c echo.Context, status int, v any) error {
-	b, err := Marshal(v)
-	if err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(buf)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	return c.Blob(status, echo.MIMEApplicationJSONCharsetUTF8, b)
+	return c.Blob(status, echo.MIMEApplicationJSONCharsetUTF8, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // WriteRaw sends already encoded JSON.
