@@ -4,7 +4,10 @@
 package mock
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -76,7 +79,10 @@ type Mock struct {
 	echo        *echo.Echo
 	opts        Options
 	changes     atomic.Uint64 // successful writes to the default world
-	startup     *fixtures.Document
+	// startup is the startup world as gzipped JSON: a small fraction of
+	// the memory of the decoded document, which a large world would
+	// otherwise keep alive next to its stores only for resets.
+	startup []byte
 	main        *session // the default world, journal and faults
 	sessions    sessions
 	vendors     []string
@@ -123,8 +129,13 @@ func New(opts Options) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
+	startupJSON, err := compress(startup)
+	if err != nil {
+		return nil, err
+	}
+	opts.Fixtures = nil
 	m := &Mock{
-		opts: opts, startup: startup, vendors: vendors, log: opts.Logger,
+		opts: opts, startup: startupJSON, vendors: vendors, log: opts.Logger,
 		maxControl: opts.MaxControlBodyBytes, journalSize: opts.JournalSize,
 		sessions: sessions{byName: map[string]*session{}, idle: opts.SessionIdle},
 	}
@@ -182,11 +193,41 @@ func (m *Mock) MergeState(doc *fixtures.Document) error { return m.main.world.me
 // Reset puts the startup world back in the default world.
 func (m *Mock) Reset() { m.reset(m.main.world) }
 
+// compress keeps a document as gzipped JSON.
+func compress(doc *fixtures.Document) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err := json.NewEncoder(zw).Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// startupWorld decodes the startup fixtures afresh.
+func (m *Mock) startupWorld() (stores, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(m.startup))
+	if err != nil {
+		return stores{}, err
+	}
+	var doc fixtures.Document
+	if err := json.NewDecoder(zr).Decode(&doc); err != nil {
+		return stores{}, err
+	}
+	return build(&doc, m.opts.MaxUsersPerOrganization)
+}
+
 func (m *Mock) reset(w *world) {
-	if err := w.replace(m.startup); err != nil {
+	s, err := m.startupWorld()
+	if err != nil {
 		// The startup fixtures were built once already; they cannot fail.
 		panic(err)
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.install(s)
 }
 
 // Changes counts the successful writes to the default world (vendor

@@ -13,10 +13,20 @@ import (
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// pooledCap is the largest buffer kept for reuse; a one-off large encoding
+// (a whole exported world) must not stay pinned in the pool.
+const pooledCap = 64 << 10
+
+func release(buf *bytes.Buffer) {
+	if buf.Cap() <= pooledCap {
+		buffers.Put(buf)
+	}
+}
+
 // Marshal encodes v without HTML escaping and without a trailing newline.
 func Marshal(v any) ([]byte, error) {
 	buf := buffers.Get().(*bytes.Buffer)
-	defer buffers.Put(buf)
+	defer release(buf)
 	buf.Reset()
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
@@ -30,7 +40,7 @@ func Marshal(v any) ([]byte, error) {
 // pooled buffer and writing it without a copy.
 func Write(c echo.Context, status int, v any) error {
 	buf := buffers.Get().(*bytes.Buffer)
-	defer buffers.Put(buf)
+	defer release(buf)
 	buf.Reset()
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -148,6 +149,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 			}
 		}
 	}
+
+	// Loading a large world leaves its parse garbage behind, partly in
+	// sync.Pools that outlive one collection; hand it back to the system
+	// before serving so the resident size is the world's.
+	debug.FreeOSMemory()
+	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
