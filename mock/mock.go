@@ -76,13 +76,13 @@ const ControlTokenHeader = "X-Mock-Control-Token"
 // Mock is one mock server with its own world. It is safe for concurrent
 // use; several Mocks in one process share nothing.
 type Mock struct {
-	echo        *echo.Echo
-	opts        Options
-	changes     atomic.Uint64 // successful writes to the default world
+	echo    *echo.Echo
+	opts    Options
+	changes atomic.Uint64 // successful writes to the default world
 	// startup is the startup world as gzipped JSON: a small fraction of
 	// the memory of the decoded document, which a large world would
 	// otherwise keep alive next to its stores only for resets.
-	startup []byte
+	startup     []byte
 	main        *session // the default world, journal and faults
 	sessions    sessions
 	vendors     []string

@@ -146,7 +146,7 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return controlError(c, http.StatusBadRequest, SessionHeader+" must match "+sessionName.String())
 		}
 		s, err := m.sessions.get(name, func() (*session, error) {
-			built, err := build(m.startup, m.opts.MaxUsersPerOrganization)
+			built, err := m.startupWorld()
 			if err != nil {
 				return nil, err
 			}
