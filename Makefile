@@ -6,9 +6,13 @@ ADDR      ?= 127.0.0.1:8080
 NPM_DIR   := scripts
 REDOCLY   := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm --prefix $(NPM_DIR) run --silent lint:openapi
 
-.PHONY: all generate lint vet check-generate lint-openapi test unit contract contract-binary contract-drift
+.PHONY: all mock generate lint vet check-generate lint-openapi test unit contract contract-binary contract-drift
 
 all: lint test
+
+## mock: serve every vendor on $(ADDR) with the embedded default accounts.
+mock:
+	$(GO) run ./mock/cmd/mockserver --addr $(ADDR)
 
 ## generate: regenerate every generated/<name> package from openapi/.
 generate:
