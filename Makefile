@@ -37,7 +37,7 @@ lint-openapi: $(NPM_DIR)/node_modules/.package-lock.json
 	$(REDOCLY)
 
 ## test: everything CI runs.
-test: unit contract contract-binary loadgen-smoke
+test: unit contract contract-binary loadgen-smoke fuzz-short load-check
 
 ## contract: the contract specs against the target the CONTRACT_* variables
 ## name (unset: an in-process mock); writes a JUnit report.
@@ -70,3 +70,18 @@ bench:
 ## loadgen-smoke: loadgen against a fresh mockserver for ~1 s per scenario; fails on errors.
 loadgen-smoke:
 	GO="$(GO)" bash scripts/bench/loadgen-smoke.sh
+
+## fuzz: every fuzz target for FUZZTIME (default 30s) each, then the
+## executions per target; crashers land in the package's testdata/fuzz/.
+## fuzz-short: the same for 3s each (part of make test).
+## load-check: the mixed loadgen scenario for LOAD_DURATION (default 3s)
+## against a fresh mockserver; fails on any 5xx or lost write.
+.PHONY: fuzz fuzz-short load-check
+FUZZTIME      ?= 30s
+LOAD_DURATION ?= 3s
+fuzz:
+	GO="$(GO)" FUZZTIME="$(FUZZTIME)" bash scripts/fuzz.sh
+fuzz-short:
+	GO="$(GO)" FUZZTIME=3s bash scripts/fuzz.sh
+load-check:
+	GO="$(GO)" LOAD_DURATION="$(LOAD_DURATION)" bash scripts/bench/load-without-loss.sh

@@ -38,6 +38,13 @@ type Result struct {
 	// no --server-pid was given.
 	ServerCPUus float64  `json:"server_cpu_us_per_req"`
 	FirstErrors []string `json:"first_errors,omitempty"`
+	// ServerErrors counts 5xx answers (they are errors too).
+	ServerErrors int `json:"server_errors"`
+	// For scenarios with a verification (mixed): acknowledged writes
+	// compared with the final state, and those the state does not show.
+	VerifiedWrites int      `json:"verified_writes,omitempty"`
+	LostWrites     int      `json:"lost_writes"`
+	FirstLost      []string `json:"first_lost,omitempty"`
 }
 
 const (
@@ -108,11 +115,13 @@ func runLoad(args []string, stdout io.Writer) error {
 	var (
 		issued   atomic.Int64
 		errCount atomic.Int64
+		serverEr atomic.Int64
 		errMu    sync.Mutex
 		firstErr []string
 		wg       sync.WaitGroup
 	)
 	lat := make([][]time.Duration, *conc)
+	workers := make([]scenario.Worker, *conc)
 	start := time.Now()
 	deadline := start.Add(*dur)
 	for w := range *conc {
@@ -120,15 +129,24 @@ func runLoad(args []string, stdout io.Writer) error {
 		go func() {
 			defer wg.Done()
 			wk := sc.NewWorker(w, nonce)
+			workers[w] = wk
+			check, _ := wk.(scenario.Checker)
 			mine := make([]time.Duration, 0, 1024)
 			for time.Now().Before(deadline) && issued.Add(1) <= int64(*maxReq) {
 				t0 := time.Now()
 				status, body, err := send(client, base, sc.Name, wk.Next())
 				mine = append(mine, time.Since(t0))
-				wk.Done(status)
-				if err == nil && (status != sc.Status || !bytes.Contains(body, []byte(sc.BodyContains))) {
-					err = fmt.Errorf("status %d: %.200s", status, body)
+				if status >= 500 {
+					serverEr.Add(1)
 				}
+				if err == nil {
+					if check != nil {
+						err = check.Check(status, body)
+					} else if status != sc.Status || !bytes.Contains(body, []byte(sc.BodyContains)) {
+						err = fmt.Errorf("status %d: %.200s", status, body)
+					}
+				}
+				wk.Done(status)
 				if err != nil {
 					errCount.Add(1)
 					errMu.Lock()
@@ -157,6 +175,19 @@ func runLoad(args []string, stdout io.Writer) error {
 	res.P99us = micros(percentile(all, 99))
 	res.Errors = int(errCount.Load())
 	res.FirstErrors = firstErr
+	res.ServerErrors = int(serverEr.Load())
+	if sc.Verify != nil {
+		status, state, err := send(client, base, sc.Name, &scenario.Request{Method: http.MethodGet, Target: "/__mock/state"})
+		if err != nil || status != http.StatusOK {
+			return fmt.Errorf("verifying: GET /__mock/state: %d %v", status, err)
+		}
+		checked, lost, err := sc.Verify(state, workers)
+		if err != nil {
+			return fmt.Errorf("verifying: %w", err)
+		}
+		res.VerifiedWrites, res.LostWrites = checked, len(lost)
+		res.FirstLost = lost[:min(len(lost), 5)]
+	}
 	if *pid > 0 && len(all) > 0 {
 		res.ServerCPUus = float64(cpu1-cpu0) / clkTck * 1e6 / float64(len(all))
 	}
@@ -173,14 +204,20 @@ func runLoad(args []string, stdout io.Writer) error {
 }
 
 func printResult(w io.Writer, res Result) {
-	fmt.Fprintf(w, "%s %s: %d requests in %.2fs, %.0f req/s, p50 %.0fµs, p99 %.0fµs, errors %d",
-		res.Label, res.Scenario, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors)
+	fmt.Fprintf(w, "%s %s: %d requests in %.2fs, %.0f req/s, p50 %.0fµs, p99 %.0fµs, errors %d (5xx %d)",
+		res.Label, res.Scenario, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors, res.ServerErrors)
+	if res.VerifiedWrites > 0 || res.LostWrites > 0 {
+		fmt.Fprintf(w, ", lost writes %d of %d verified", res.LostWrites, res.VerifiedWrites)
+	}
 	if res.ServerCPUus >= 0 {
 		fmt.Fprintf(w, ", server CPU %.1fµs/req", res.ServerCPUus)
 	}
 	fmt.Fprintln(w)
 	for _, e := range res.FirstErrors {
 		fmt.Fprintln(w, "  error:", e)
+	}
+	for _, l := range res.FirstLost {
+		fmt.Fprintln(w, "  lost write:", l)
 	}
 }
 

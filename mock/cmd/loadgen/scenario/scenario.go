@@ -45,6 +45,10 @@ type Scenario struct {
 	// is an error.
 	Status       int
 	BodyContains string
+	// Verify, when set, is given GET /__mock/state after the load and the
+	// workers: checked counts the writes compared, lost describes every
+	// acknowledged write the state does not show.
+	Verify func(state []byte, workers []Worker) (checked int, lost []string, err error)
 }
 
 // All lists the scenarios in the order a bench runs them. get-users runs
@@ -108,18 +112,19 @@ var All = []Scenario{
 
 // Find returns the named scenario.
 func Find(name string) (Scenario, bool) {
-	i := slices.IndexFunc(All, func(s Scenario) bool { return s.Name == name })
+	all := slices.Concat(All, Extra)
+	i := slices.IndexFunc(all, func(s Scenario) bool { return s.Name == name })
 	if i < 0 {
 		return Scenario{}, false
 	}
-	return All[i], true
+	return all[i], true
 }
 
-// Names lists the scenario names.
+// Names lists the scenario names (All, then Extra).
 func Names() []string {
-	out := make([]string, len(All))
-	for i, s := range All {
-		out[i] = s.Name
+	var out []string
+	for _, s := range slices.Concat(All, Extra) {
+		out = append(out, s.Name)
 	}
 	return out
 }
