@@ -10,6 +10,8 @@ package mock_test
 // are kept under testdata/fuzz/<FuzzName>/ and run as plain tests.
 
 import (
+	"github.com/vendorsuite/contracts/openapi/pageexamples"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -22,57 +24,6 @@ import (
 	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/care360"
 )
-
-// The vendor pages' example bodies (openapi/pages_test.go has them as the
-// pages print them).
-const (
-	pageProfileCurlBody = `{
-"action": "UPDATE_PROFILE",
-"data": {
-"email": "john.doe@example.com",
-"firstName": "John",
-"lastName": "Doe",
-"dob": "1995-10-01",
-"phoneNumber": "+11111111111",
-"gender": "MALE",
-"address": "123 ABC street",
-"address2": "Apt 2",
-"city": "NYC",
-"state": "NY",
-"country": "US",
-"postalCode": "01010"
-"allergies": "Peanuts, Shellfish",
-"currentMedications": "Aspirin, Metformin",
-"healthConditions": "Diabetes, Hypertension",
-"languagePreferences": ["en", "es", "fr"]
-}
-}`
-	pageEmailBody = `{
-    "action": "UPDATE_EMAIL",
-    "data": {
-        "currentEmail": "john.doe@carevalidate.com",
-        "newEmail": "doe.john@carevalidate.com"
-    }
-}`
-	pageCL2CBody = `{
-  "id": "string",
-  "firstName": "John",
-  "lastName": "Doe",
-  "phoneNumber": "+1234567890",
-  "pushToken": "push_token_example"
-}`
-	pageR1Body = `{
-    "username": "xyz123",
-    "company_username": "xyz123",
-    "client_email": "[email protected]",
-    "client_location": "\"Bend Treatment Center\", \"Grants Pass Treatment Center\", \"Devon\", \"etc..\"",
-    "client_program": "\"General\", \"PHP\", \"MSR\", \"etc..\"",
-    "client_practitioner": "[email protected]",
-    "client_status": "\"active\", \"inactive\""
-}`
-)
-
-var pageProfileBody = strings.Replace(pageProfileCurlBody, `"01010"`+"\n", `"01010",`+"\n", 1)
 
 // Credentials the fuzzers pick from by index; "" sends no header.
 var (
@@ -258,7 +209,7 @@ func r1Envelope(status int, body map[string]any) error {
 
 func FuzzCare360Update(f *testing.F) {
 	for i, body := range []string{
-		pageProfileBody, pageProfileCurlBody, pageEmailBody,
+		pageexamples.Care360ProfileBody, pageexamples.Care360ProfileCurlBody, pageexamples.Care360EmailRequest,
 		`{"action":"UPDATE_PROFILE","data":{"email":"locked.user@example.com","firstName":"Other"}}`,
 		`{"action":"UPDATE_PROFILE","data":{"email":"john.doe@example.com","phoneNumber":"+15550000001"}}`,
 		`{"action":"UPDATE_PROFILE","data":{"email":"provider@example.com","city":"X"}}`,
@@ -270,9 +221,9 @@ func FuzzCare360Update(f *testing.F) {
 	} {
 		f.Add([]byte(body), "application/json", uint8(i))
 	}
-	f.Add([]byte(pageProfileBody), "text/plain", uint8(0))
-	f.Add([]byte(pageEmailBody), "application/json; charset=utf-8", uint8(0))
-	f.Add([]byte(pageEmailBody), "", uint8(2))
+	f.Add([]byte(pageexamples.Care360ProfileBody), "text/plain", uint8(0))
+	f.Add([]byte(pageexamples.Care360EmailRequest), "application/json; charset=utf-8", uint8(0))
+	f.Add([]byte(pageexamples.Care360EmailRequest), "", uint8(2))
 	m := fuzzMock(f)
 	f.Fuzz(func(t *testing.T, body []byte, contentType string, key uint8) {
 		if !headerSafe(contentType) {
@@ -326,7 +277,7 @@ func FuzzCare360List(f *testing.F) {
 
 func FuzzCL2CUpdate(f *testing.F) {
 	for i, body := range []string{
-		pageCL2CBody,
+		pageexamples.CL2CRequest,
 		`{"id": "user_id", "firstName": "John", "lastName": "Doe", "phoneNumber": "+1234567890", "pushToken": "push_token_example"}`,
 		`{"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","firstName":"John","lastName":"Doe"}`,
 		`{"id":"nobody","firstName":"A","lastName":"B"}`,
@@ -351,7 +302,7 @@ func FuzzCL2CUpdate(f *testing.F) {
 
 func FuzzR1Update(f *testing.F) {
 	for i, body := range []string{
-		pageR1Body,
+		pageexamples.R1Request,
 		`{"username":"xyz123","company_username":"xyz123","client_email":"client@example.com","client_location":"Bend Treatment Center","client_program":"General","client_practitioner":"practitioner@example.com","client_status":"active"}`,
 		`{"username":"TAKEN_USER","client_email":"Taken@Example.com"}`,
 		`{"client_status":"inactive"}`, `{"username":""}`, `{}`, `[]`, `null`, ``, `{"client_email":"not an email"}`,

@@ -128,12 +128,8 @@ func Render(c echo.Context, p *validation.Problem) error {
 // Register mounts the Care360 routes on e: key check, then schema
 // validation, then the handlers.
 func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
-	doc, err := openapi.Load(openapi.Care360)
-	if err != nil {
-		return err
-	}
 	h := &Handlers{store: store}
-	validate, err := validation.New(validation.Config{Document: doc, Render: Render, MaxBodyBytes: maxBody})
+	validate, err := validation.ForDocument(openapi.Care360, Render, maxBody)
 	if err != nil {
 		return err
 	}

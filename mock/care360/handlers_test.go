@@ -1,6 +1,8 @@
 package care360_test
 
 import (
+	"github.com/vendorsuite/contracts/openapi/pageexamples"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -78,31 +80,6 @@ func errBody(status int, message string) string {
 
 const missingKey = `{"status":400,"success":false,"error":"Missing cv-api-key header","code":"CASE_ERROR"}`
 
-// The profile page's curl body, missing comma included.
-const pageCurlBody = `{
-"action": "UPDATE_PROFILE",
-"data": {
-"email": "john.doe@example.com",
-"firstName": "John",
-"lastName": "Doe",
-"dob": "1995-10-01",
-"phoneNumber": "+11111111111",
-"gender": "MALE",
-"address": "123 ABC street",
-"address2": "Apt 2",
-"city": "NYC",
-"state": "NY",
-"country": "US",
-"postalCode": "01010"
-"allergies": "Peanuts, Shellfish",
-"currentMedications": "Aspirin, Metformin",
-"healthConditions": "Diabetes, Hypertension",
-"languagePreferences": ["en", "es", "fr"]
-}
-}`
-
-var pageMendedBody = strings.Replace(pageCurlBody, `"01010"`+"\n", `"01010",`+"\n", 1)
-
 func TestUpdateRules(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -110,9 +87,9 @@ func TestUpdateRules(t *testing.T) {
 		status int
 		body   string
 	}{
-		{"profile page example succeeds", post(pageMendedBody), 200,
+		{"profile page example succeeds", post(pageexamples.Care360ProfileBody), 200,
 			`{"status":200,"success":true,"message":"Profile updated successfully","data":{"user":{"email":"john.doe@example.com","firstName":"John","lastName":"Doe","dob":"1995-10-01T00:00:00.000Z","phoneNumber":"+11111111111","gender":"MALE","address":"123 ABC street","address2":"Apt 2","city":"NYC","state":"NY","country":"US","postalCode":"01010","allergies":"Peanuts, Shellfish","currentMedications":"Aspirin, Metformin","healthConditions":"Diabetes, Hypertension","languagePreferences":["en","es","fr"]}}}`},
-		{"profile page curl example is malformed JSON", post(pageCurlBody), 400,
+		{"profile page curl example is malformed JSON", post(pageexamples.Care360ProfileCurlBody), 400,
 			errBody(400, `The request body is not valid JSON: invalid character '"' after object key:value pair`)},
 		{"email page example succeeds", email("john.doe@carevalidate.com", "doe.john@carevalidate.com"), 200,
 			`{"status":200,"success":true,"message":"Email updated successfully","data":{"user":{"email":"doe.john@carevalidate.com","firstName":"John","lastName":"Doe","dob":"2000-10-01","phoneNumber":"+12222222222","gender":"MALE","address":"1 ABC St","address2":"Apt 3","city":"NYC","state":"NY","country":"US","postalCode":"10101"}}}`},
@@ -141,7 +118,7 @@ func TestUpdateRules(t *testing.T) {
 		{"order: other organization's provider", func() call { c := profile(`{"email":"provider@example.com"}`); c.key = "cv-other-key"; return c }(), 400, errBody(400, "User provider@example.com does not exist in the organization")},
 		{"order: provider with a taken phone", profile(`{"email":"provider@example.com","phoneNumber":"+15550000001"}`), 400, errBody(400, "Not allowed to update the profile")},
 		{"order: lock before phone", profile(`{"email":"locked.user@example.com","firstName":"X","phoneNumber":"+15550000001"}`), 400, errBody(400, "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases")},
-		{"order: missing key before a malformed body", func() call { c := post(pageCurlBody); c.key = ""; return c }(), 400, missingKey},
+		{"order: missing key before a malformed body", func() call { c := post(pageexamples.Care360ProfileCurlBody); c.key = ""; return c }(), 400, missingKey},
 
 		{"auth: missing key", func() call { c := profile(`{"email":"john.doe@example.com"}`); c.key = ""; return c }(), 400, missingKey},
 		{"auth: unknown key", func() call { c := profile(`{"email":"john.doe@example.com"}`); c.key = "nope"; return c }(), 400, missingKey},

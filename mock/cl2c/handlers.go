@@ -221,12 +221,8 @@ func sentence(s string) string {
 // Register mounts the CL2C route on e: tenant and key check, then schema
 // validation, then the handler.
 func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
-	doc, err := openapi.Load(openapi.CL2C)
-	if err != nil {
-		return err
-	}
 	h := &Handlers{store: store}
-	validate, err := validation.New(validation.Config{Document: doc, Render: Render, MaxBodyBytes: maxBody})
+	validate, err := validation.ForDocument(openapi.CL2C, Render, maxBody)
 	if err != nil {
 		return err
 	}

@@ -207,12 +207,8 @@ func sentence(s string) string {
 // Register mounts the R1 Discover route on e: token, company and access
 // check, then schema validation, then the handler.
 func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
-	doc, err := openapi.Load(openapi.R1Discover)
-	if err != nil {
-		return err
-	}
 	h := &Handlers{store: store}
-	validate, err := validation.New(validation.Config{Document: doc, Render: Render, MaxBodyBytes: maxBody})
+	validate, err := validation.ForDocument(openapi.R1Discover, Render, maxBody)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
+
+	"github.com/vendorsuite/contracts/openapi"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted: 1 MiB.
@@ -191,4 +193,13 @@ func jsonSyntax(body []byte) error {
 		return err
 	}
 	return errors.New("unexpected data after the JSON value")
+}
+
+// ForDocument returns the validator for one of the embedded documents.
+func ForDocument(name string, render Renderer, maxBody int64) (echo.MiddlewareFunc, error) {
+	doc, err := openapi.Load(name)
+	if err != nil {
+		return nil, err
+	}
+	return New(Config{Document: doc, Render: render, MaxBodyBytes: maxBody})
 }
