@@ -277,7 +277,7 @@ func (m *Mock) dropConnection(c echo.Context) error {
 // renderVendor writes a problem in the envelope of the vendor whose path
 // was asked for.
 func renderVendor(c echo.Context, p *validation.Problem) error {
-	switch vendorOf(c.Request().URL.Path) {
+	switch VendorOf(c.Request().URL.Path) {
 	case Care360:
 		return care360.Render(c, p)
 	case CL2C:

@@ -144,7 +144,7 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 		e := entry{
 			view: mockcontrol.JournalEntry{
 				Time:       start.UTC().Format(time.RFC3339Nano),
-				Vendor:     vendorOf(req.URL.Path),
+				Vendor:     VendorOf(req.URL.Path),
 				Method:     req.Method,
 				Path:       req.URL.Path,
 				Query:      req.URL.RawQuery,
@@ -172,7 +172,7 @@ func strPtr(s string) *string { return &s }
 
 // credentialOf reads the credential a vendor request carries.
 func credentialOf(req *http.Request) credential {
-	switch vendorOf(req.URL.Path) {
+	switch VendorOf(req.URL.Path) {
 	case Care360:
 		return credential{vendor: Care360, value: req.Header.Get("cv-api-key")}
 	case CL2C:

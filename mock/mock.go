@@ -299,8 +299,8 @@ func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 
 func isControl(path string) bool { return strings.HasPrefix(path, "/__mock/") || path == "/__mock" }
 
-// vendorOf names the vendor whose paths hold path, or "".
-func vendorOf(path string) string {
+// VendorOf names the vendor whose paths hold path, or "".
+func VendorOf(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/api/v1/users"):
 		return Care360
@@ -344,7 +344,7 @@ func (m *Mock) handleError(err error, c echo.Context) {
 // renderProblem writes p in the envelope of the vendor whose path was asked
 // for, or in the control API's body for other paths.
 func (m *Mock) renderProblem(c echo.Context, p *validation.Problem) error {
-	if vendor := vendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
+	if vendor := VendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
 		return renderVendor(c, p)
 	}
 	return controlError(c, p.Status, p.Message)
@@ -380,7 +380,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			m.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
 				slog.String("method", req.Method),
 				slog.String("path", req.URL.Path),
-				slog.String("vendor", vendorOf(req.URL.Path)),
+				slog.String("vendor", VendorOf(req.URL.Path)),
 				slog.Int("status", c.Response().Status),
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("duration", time.Since(start)),
