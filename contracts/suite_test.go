@@ -1,6 +1,9 @@
 package contracts_test
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -35,23 +38,34 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 		DeferCleanup(srv.Close)
 		url = srv.URL
 	}
-	t, err := support.NewTargets(cfg, url)
-	Expect(err).NotTo(HaveOccurred())
-	Expect(t.Seed()).To(Succeed())
 	return []byte(url)
 }, func(url []byte) {
 	cfg, err := support.ConfigFromEnv()
 	Expect(err).NotTo(HaveOccurred())
 	targets, err = support.NewTargets(cfg, string(url))
 	Expect(err).NotTo(HaveOccurred())
+	// Each process works in its own mock session, seeded with the
+	// fixtures, so parallel processes sharing one mock never see each
+	// other's users; the default world is left alone.
+	targets.UseSession(fmt.Sprintf("contract-p%d-%s", GinkgoParallelProcess(), randomHex(4)))
+	Expect(targets.Seed()).To(Succeed())
+	DeferCleanup(targets.DeleteSession)
 })
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 // Specs labelled mutating run against a URL only with
 // CONTRACT_ALLOW_MUTATIONS=true. They restore what they change; on a
 // seeded target the fixtures are pushed again afterwards as well.
 var _ = BeforeEach(func() {
 	labels := CurrentSpecReport().Labels()
-	if !slices.Contains(labels, support.LabelMutating) {
+	// Scenarios decide for themselves (scenarios_test.go): in a session of
+	// their own they may mutate any mock.
+	if !slices.Contains(labels, support.LabelMutating) || slices.Contains(labels, labelScenario) {
 		return
 	}
 	for _, v := range support.Vendors {

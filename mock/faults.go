@@ -237,14 +237,14 @@ func (m *Mock) respondFault(c echo.Context, rule *mockcontrol.FaultRule) error {
 	case rule.Drop != nil && *rule.Drop:
 		return m.dropConnection(c)
 	case rule.Unavailable != nil && *rule.Unavailable:
-		return renderVendor(c, &validation.Problem{Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
+		return renderVendor(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
 	case rule.RateLimit != nil:
 		if rule.RateLimit.RetryAfterSeconds != nil {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(*rule.RateLimit.RetryAfterSeconds))
 		}
-		return renderVendor(c, &validation.Problem{Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
+		return renderVendor(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
 	case rule.VendorError != nil:
-		return renderVendor(c, &validation.Problem{Status: rule.VendorError.Status, Message: rule.VendorError.Message})
+		return renderVendor(c, &validation.Problem{Kind: validation.Failure, Status: rule.VendorError.Status, Message: rule.VendorError.Message})
 	case rule.Response != nil:
 		if rule.Response.Headers != nil {
 			for k, v := range *rule.Response.Headers {

@@ -276,7 +276,7 @@ func (m *Mock) limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if size > m.opts.MaxHeaderBytes {
-			return m.renderProblem(c, &validation.Problem{Status: http.StatusRequestHeaderFieldsTooLarge,
+			return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusRequestHeaderFieldsTooLarge,
 				Message: "The request headers exceed the " + validation.SizeWords(int64(m.opts.MaxHeaderBytes)) + " limit"})
 		}
 		return next(c)
@@ -318,7 +318,7 @@ func (m *Mock) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	p := &validation.Problem{Kind: validation.Invalid, Status: http.StatusInternalServerError, Message: "The mock failed to handle the request"}
+	p := &validation.Problem{Kind: validation.Failure, Status: http.StatusInternalServerError, Message: "The mock failed to handle the request"}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		p.Status = he.Code

@@ -262,3 +262,37 @@ func TestRecordedScenario(t *testing.T) {
 		t.Fatalf("scenario carries a secret:\n%s", out)
 	}
 }
+
+// Fault answers keep the rule's status in every vendor's own envelope.
+func TestFaultStatusesInEveryVendorsEnvelope(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	addFault(t, m, `{"match":{"method":"PUT"},"vendorError":{"status":502,"message":"Bad gateway"}}`)
+	rec := send(m, http.MethodPut, "/v1/cl2c/user", "application/json", `{"id":"user_id","firstName":"A","lastName":"B"}`, "tenant", "your-tenant-id", "X-API-Key", "your-api-key")
+	if rec.Code != 502 || !strings.Contains(rec.Body.String(), `"messages":["Bad gateway."]`) || !strings.Contains(rec.Body.String(), `"statusCode":502`) {
+		t.Fatalf("cl2c: %d %s", rec.Code, rec.Body)
+	}
+	rec = send(m, http.MethodPut, "/api/v1/companies/1/users/abcxyz123456", "application/json", `{}`, "Authorization", "Bearer r1-demo-token")
+	if rec.Code != 502 || rec.Body.String() != `{"error":1,"message":"Bad gateway."}` {
+		t.Fatalf("r1discover: %d %s", rec.Code, rec.Body)
+	}
+	send(m, http.MethodDelete, "/__mock/faults", "", "")
+	addFault(t, m, `{"match":{"method":"PUT"},"rateLimit":{"retryAfterSeconds":3}}`)
+	rec = send(m, http.MethodPut, "/v1/cl2c/user", "application/json", `{}`, "tenant", "your-tenant-id", "X-API-Key", "your-api-key")
+	if rec.Code != 429 || rec.Header().Get("Retry-After") != "3" || !strings.Contains(rec.Body.String(), `"statusCode":429`) {
+		t.Fatalf("cl2c 429: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// A header over the limit is refused in the vendor's envelope.
+func TestHeaderLimitInTheVendorsEnvelope(t *testing.T) {
+	t.Parallel()
+	m, err := mock.New(mock.Options{MaxHeaderBytes: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := send(m, http.MethodPut, "/api/v1/companies/1/users/abcxyz123456", "application/json", `{}`, "Authorization", "Bearer r1-demo-token", "X-Padding", strings.Repeat("x", 300))
+	if rec.Code != 431 || rec.Body.String() != `{"error":1,"message":"The request headers exceed the 256 bytes limit."}` {
+		t.Fatalf("got %d %s", rec.Code, rec.Body)
+	}
+}

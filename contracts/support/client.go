@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -32,6 +33,11 @@ type Request struct {
 	Raw *string
 	// ContentType overrides the body's Content-Type; "-" sends none.
 	ContentType string
+	// Session, when set, is sent as X-Mock-Session instead of the suite's
+	// own session (targets with the control API only).
+	Session string
+	// Timeout, when set, bounds the whole exchange.
+	Timeout time.Duration
 }
 
 // Response is a target's answer.
@@ -41,6 +47,8 @@ type Response struct {
 	Body   []byte
 	// Request describes the request with its secrets redacted.
 	Request string
+
+	req *http.Request
 }
 
 // String shows the exchange for failure messages, secrets redacted.
@@ -105,9 +113,23 @@ func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 // document does not describe the answer.
 func (t *Targets) Do(vendor string, r Request) *Response {
 	ginkgo.GinkgoHelper()
+	out, err := t.Exchange(vendor, r)
+	if err != nil {
+		ginkgo.Fail(err.Error())
+	}
+	if err := t.Validate(vendor, out); err != nil {
+		ginkgo.Fail(err.Error())
+	}
+	return out
+}
+
+// Exchange sends req to vendor's target and returns the answer, or an
+// error when none came (refused, dropped, timed out). It does not validate
+// the answer and never fails the spec itself; Do does both.
+func (t *Targets) Exchange(vendor string, r Request) (*Response, error) {
 	tg := t.byVendor[vendor]
 	if tg == nil {
-		ginkgo.Fail("unknown vendor " + vendor)
+		return nil, fmt.Errorf("unknown vendor %s", vendor)
 	}
 	var body []byte
 	switch {
@@ -116,14 +138,19 @@ func (t *Targets) Do(vendor string, r Request) *Response {
 	case r.JSON != nil:
 		b, err := json.Marshal(r.JSON)
 		if err != nil {
-			ginkgo.Fail("marshalling the request body: " + err.Error())
+			return nil, fmt.Errorf("marshalling the request body: %w", err)
 		}
 		body = b
 	}
 	ctx := context.Background()
+	if r.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, tg.BaseURL+r.Path, bytes.NewReader(body))
 	if err != nil {
-		ginkgo.Fail("building the request: " + err.Error())
+		return nil, fmt.Errorf("building the request: %w", err)
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
@@ -139,25 +166,49 @@ func (t *Targets) Do(vendor string, r Request) *Response {
 			req.Header.Set("Content-Type", r.ContentType)
 		}
 	}
+	if s := t.sessionFor(tg, r.Session); s != "" {
+		req.Header.Set(SessionHeader, s)
+	}
 	shown := describeRequest(req, body)
 	resp, err := t.client.Do(req)
 	if err != nil {
-		ginkgo.Fail(fmt.Sprintf("request failed: %v\nrequest:\n%s", err, indent(shown)))
+		return nil, fmt.Errorf("request failed: %w\nrequest:\n%s", err, indent(shown))
 	}
 	defer resp.Body.Close()
 	got, err := io.ReadAll(resp.Body)
 	if err != nil {
-		ginkgo.Fail(fmt.Sprintf("reading the response: %v\nrequest:\n%s", err, indent(shown)))
+		return nil, fmt.Errorf("reading the response: %w\nrequest:\n%s", err, indent(shown))
 	}
-	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: got, Request: shown}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: got, Request: shown, req: req}, nil
+}
+
+// Validate checks an answer of Exchange against vendor's OpenAPI document
+// (the mock-control document for /__mock/ paths).
+func (t *Targets) Validate(vendor string, out *Response) error {
+	if out.req == nil {
+		return fmt.Errorf("the response has no request to validate against")
+	}
 	docName := vendor
-	if strings.HasPrefix(req.URL.Path, "/__mock/") {
+	if strings.HasPrefix(out.req.URL.Path, "/__mock/") {
 		docName = openapi.MockControl
 	}
-	if err := validateResponse(ctx, docName, req, out); err != nil {
-		ginkgo.Fail(fmt.Sprintf("the %s OpenAPI document does not describe this response:\n%s\nvalidation error:\n%s", docName, out, indent(err.Error())))
+	if err := validateResponse(context.Background(), docName, out.req, out); err != nil {
+		return fmt.Errorf("the %s OpenAPI document does not describe this response:\n%s\nvalidation error:\n%s", docName, out, indent(err.Error()))
 	}
-	return out
+	return nil
+}
+
+// VendorOfPath names the vendor whose paths hold path, or "".
+func VendorOfPath(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/api/v1/users"):
+		return Care360
+	case strings.HasPrefix(path, "/v1/cl2c/"):
+		return CL2C
+	case strings.HasPrefix(path, "/api/v1/companies/"):
+		return R1Discover
+	}
+	return ""
 }
 
 // Control calls the mock control API of vendor's target; the spec is

@@ -118,7 +118,13 @@ type Targets struct {
 	byVendor map[string]*Target
 	doc      *fixtures.Document
 	client   *http.Client
+	// session is the mock session every request to a seeded target
+	// carries, "" for the default world (UseSession).
+	session string
 }
+
+// SessionHeader names the mock session a request belongs to.
+const SessionHeader = "X-Mock-Session"
 
 // NewTargets resolves every vendor's target. inProcessURL is the base URL
 // of the suite's own mock ("" when none runs). It probes each base URL for
@@ -179,30 +185,103 @@ func (t *Targets) distinctSeeded() []string {
 	return out
 }
 
-// Seed pushes the fixtures to every seeded target (PUT /__mock/state, JSON),
-// replacing its state. It is what the suite runs first, and what mutating
-// specs run last as a safety net after their own restore.
+// Seed pushes the fixtures to every seeded target, replacing its state:
+// the suite's session (PUT /__mock/sessions/<name>/state) once UseSession
+// named one, else the default world (PUT /__mock/state). It is what the
+// suite runs first, and what mutating specs run last as a safety net
+// after their own restore.
 func (t *Targets) Seed() error {
-	body, err := json.Marshal(t.doc)
-	if err != nil {
-		return err
+	path := "/__mock/state"
+	if t.session != "" {
+		path = "/__mock/sessions/" + t.session + "/state"
 	}
 	for _, base := range t.distinctSeeded() {
-		req, err := http.NewRequest(http.MethodPut, base+"/__mock/state", bytes.NewReader(body))
-		if err != nil {
+		if err := t.PutState(base, path, t.doc); err != nil {
 			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := t.client.Do(req)
-		if err != nil {
-			return fmt.Errorf("seeding %s: %w", base, err)
-		}
-		var buf bytes.Buffer
-		_, _ = buf.ReadFrom(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("seeding %s: PUT /__mock/state answered %d: %s", base, resp.StatusCode, buf.String())
 		}
 	}
 	return nil
+}
+
+// PutState sends doc (JSON) with PUT to base+path and expects 200.
+func (t *Targets) PutState(base, path string, doc *fixtures.Document) error {
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	status, answer, err := t.raw(http.MethodPut, base+path, body)
+	if err != nil {
+		return fmt.Errorf("seeding %s: %w", base, err)
+	}
+	if status != http.StatusOK {
+		return fmt.Errorf("seeding %s: PUT %s answered %d: %s", base, path, status, answer)
+	}
+	return nil
+}
+
+func (t *Targets) raw(method, url string, body []byte) (int, string, error) {
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
+	return resp.StatusCode, buf.String(), nil
+}
+
+// UseSession makes every request to a seeded target carry
+// X-Mock-Session: name, so the suite works in its own world of the mock
+// (parallel processes sharing one mock then never see each other's
+// changes). Seed then seeds that session instead of the default world.
+// Targets that are not seeded keep the default world. Call it before Seed.
+func (t *Targets) UseSession(name string) { t.session = name }
+
+// Session is the suite's mock session ("" for the default world).
+func (t *Targets) Session() string { return t.session }
+
+// DeleteSession removes the suite's session from every seeded target.
+func (t *Targets) DeleteSession() error {
+	if t.session == "" {
+		return nil
+	}
+	for _, base := range t.distinctSeeded() {
+		if err := t.DeleteSessionAt(base, t.session); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteSessionAt removes the named session from the mock at base; a
+// session that no longer exists is fine.
+func (t *Targets) DeleteSessionAt(base, name string) error {
+	status, answer, err := t.raw(http.MethodDelete, base+"/__mock/sessions/"+name, nil)
+	if err != nil {
+		return fmt.Errorf("deleting session %s at %s: %w", name, base, err)
+	}
+	if status != http.StatusNoContent && status != http.StatusNotFound {
+		return fmt.Errorf("deleting session %s at %s: answered %d: %s", name, base, status, answer)
+	}
+	return nil
+}
+
+// sessionFor is the X-Mock-Session a request to tg carries: the request's
+// own session on a target with the control API, else the suite's session
+// on a seeded target, else none.
+func (t *Targets) sessionFor(tg *Target, own string) string {
+	switch {
+	case own != "" && tg.Control:
+		return own
+	case t.session != "" && tg.Seeded:
+		return t.session
+	}
+	return ""
 }

@@ -140,6 +140,8 @@ func Render(c echo.Context, p *validation.Problem) error {
 		return defaultError(c, http.StatusNotFound, excNotFound, sentence(p.Message))
 	case validation.MethodNotAllowed:
 		return defaultError(c, http.StatusMethodNotAllowed, excGeneric, sentence(p.Message))
+	case validation.Failure:
+		return defaultError(c, p.Status, excGeneric, sentence(p.Message))
 	}
 	return defaultError(c, http.StatusInternalServerError, excGeneric, msgUnexpected)
 }

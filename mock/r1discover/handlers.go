@@ -156,6 +156,8 @@ func Render(c echo.Context, p *validation.Problem) error {
 		return refuse(c, http.StatusNotFound, sentence(p.Message), nil)
 	case validation.MethodNotAllowed:
 		return refuse(c, http.StatusMethodNotAllowed, sentence(p.Message), nil)
+	case validation.Failure:
+		return refuse(c, p.Status, sentence(p.Message), nil)
 	}
 	return refuse(c, http.StatusInternalServerError, msgServerError, nil)
 }

@@ -25,6 +25,10 @@ const (
 	NotFound
 	// MethodNotAllowed: the path exists, the method does not.
 	MethodNotAllowed
+	// Failure: the request cannot be served for another reason (an
+	// injected fault, a limit, a failure of the mock); Status and Message
+	// say which.
+	Failure
 )
 
 // FieldProblem is one failing field or parameter.
