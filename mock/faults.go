@@ -24,6 +24,9 @@ import (
 // faultKey marks a request a fault rule applied to, for the journal.
 const faultKey = "mock.fault"
 
+// dropKey holds a hijacked connection the journal closes after recording.
+const dropKey = "mock.drop"
+
 // fault is an installed rule with its counters and its own random source,
 // so a seeded rule delays the same way on every run.
 type fault struct {
@@ -267,7 +270,10 @@ func (m *Mock) dropConnection(c echo.Context) error {
 	if conn, _, err := http.NewResponseController(c.Response()).Hijack(); err == nil {
 		c.Response().Status = 0 // journalled as "no answer"
 		c.Response().Committed = true
-		return conn.Close()
+		// Closed once the journal holds the request, so a client that
+		// sees the connection drop finds the request already journalled.
+		c.Set(dropKey, conn)
+		return nil
 	}
 	// No connection to drop (an in-process recorder): abort the handler,
 	// which the HTTP server answers by resetting the stream.

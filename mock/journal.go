@@ -164,6 +164,9 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 			e.view.Fault = &id
 		}
 		sessionOf(c).journal.add(e)
+		if conn, ok := c.Get(dropKey).(io.Closer); ok {
+			conn.Close()
+		}
 		return nil
 	}
 }
