@@ -1,6 +1,8 @@
 package contracts_test
 
 import (
+	"github.com/vendorsuite/contracts/openapi/pageexamples"
+
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -186,31 +188,6 @@ func lower(ss []string) []string {
 	return out
 }
 
-// The profile page's curl body as written: the comma after "01010" is missing.
-const c360PageCurlBody = `{
-"action": "UPDATE_PROFILE",
-"data": {
-"email": "john.doe@example.com",
-"firstName": "John",
-"lastName": "Doe",
-"dob": "1995-10-01",
-"phoneNumber": "+11111111111",
-"gender": "MALE",
-"address": "123 ABC street",
-"address2": "Apt 2",
-"city": "NYC",
-"state": "NY",
-"country": "US",
-"postalCode": "01010"
-"allergies": "Peanuts, Shellfish",
-"currentMedications": "Aspirin, Metformin",
-"healthConditions": "Diabetes, Hypertension",
-"languagePreferences": ["en", "es", "fr"]
-}
-}`
-
-var c360PageMendedBody = strings.Replace(c360PageCurlBody, `"01010"`+"\n", `"01010",`+"\n", 1)
-
 // ---- specs ----
 
 var _ = Describe("Care360 users API", Label(support.Care360), func() {
@@ -312,7 +289,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 
 	Describe("POST /api/v1/users UPDATE_PROFILE", func() {
 		It("answers the page's curl example, which lacks a comma, with 400", Label(support.LabelInferred), func() {
-			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(c360PageCurlBody)})
+			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(pageexamples.Care360ProfileCurlBody)})
 			expectC360Error(resp, 400, `The request body is not valid JSON: invalid character '"' after object key:value pair`)
 		})
 
@@ -325,10 +302,10 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			}
 			DeferCleanup(restoreProfile, u, "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2",
 				"city", "state", "country", "postalCode", "allergies", "currentMedications", "healthConditions", "languagePreferences")
-			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(c360PageMendedBody)})
+			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(pageexamples.Care360ProfileBody)})
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var sent struct{ Data map[string]any }
-			Expect(json.Unmarshal([]byte(c360PageMendedBody), &sent)).To(Succeed())
+			Expect(json.Unmarshal([]byte(pageexamples.Care360ProfileBody), &sent)).To(Succeed())
 			want := map[string]any{"status": 200, "success": true, "message": "Profile updated successfully",
 				"data": map[string]any{"user": profileUser(sent.Data)}}
 			Expect(resp.Body).To(MatchJSON(mustJSON(want)), "%s", resp)
