@@ -85,7 +85,7 @@ func (h *control) ListRequests(c echo.Context, params mockcontrol.ListRequestsPa
 			(params.Status == nil || *params.Status == v.Status) &&
 			(params.Since == nil || v.Seq > *params.Since)
 	})
-	refs := credentialRefs(s.world.state())
+	refs := s.world.accountOf
 	if params.Format != nil && *params.Format == mockcontrol.FormatScenario {
 		name := "recorded"
 		if params.Name != nil && *params.Name != "" {
@@ -100,7 +100,7 @@ func (h *control) ListRequests(c echo.Context, params mockcontrol.ListRequestsPa
 	page := mockcontrol.JournalPage{Entries: make([]mockcontrol.JournalEntry, len(entries))}
 	for i, e := range entries {
 		page.Entries[i] = e.view
-		if ref := refs.of(e.secret); ref != "" {
+		if ref := refs(e.secret); ref != "" {
 			page.Entries[i].Credential = &ref
 		}
 	}

@@ -6,50 +6,34 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/vendorsuite/contracts/mock/fixtures"
 )
 
-// refs maps credentials to references to fixture accounts, so recorded
-// scenarios and the journal can name an account without its secret.
-type refs map[credential]string
+// accountOf names the fixture account a credential belongs to, as a
+// reference ("care360.org_demo", "cl2c.tenant-demo", "r1discover.0"), or
+// "" when it opens none. Recorded scenarios and the journal name accounts
+// this way instead of showing secrets.
+type accountOf func(credential) string
 
-// credentialRefs indexes the accounts of a world.
-func credentialRefs(doc *fixtures.Document) refs {
-	r := refs{}
-	if doc.Care360 != nil {
-		for _, o := range doc.Care360.Organizations {
-			for _, k := range o.ApiKeys {
-				r[credential{vendor: Care360, value: k}] = Care360 + "." + deref(o.Id)
-			}
-		}
+// accountOf asks the world's stores, under its read lock, which account
+// a credential opens.
+func (w *world) accountOf(c credential) string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	var id string
+	switch c.vendor {
+	case Care360:
+		id = w.care360.AccountOf(c.value)
+	case CL2C:
+		id = w.cl2c.AccountOf(c.tenant, c.value)
+	case R1Discover:
+		id = w.r1.AccountOf(c.value)
 	}
-	if doc.Cl2c != nil {
-		for _, t := range doc.Cl2c.Tenants {
-			for _, k := range t.ApiKeys {
-				r[credential{vendor: CL2C, value: k, tenant: t.Id}] = CL2C + "." + t.Id
-			}
-		}
-	}
-	if doc.R1discover != nil {
-		for i, t := range doc.R1discover.Tokens {
-			r[credential{vendor: R1Discover, value: t.Token}] = R1Discover + "." + strconv.Itoa(i)
-		}
-	}
-	return r
-}
-
-// of returns the reference of a credential ("care360.org_demo"), or "".
-func (r refs) of(c credential) string { return r[c] }
-
-func deref(s *string) string {
-	if s == nil {
+	if id == "" {
 		return ""
 	}
-	return *s
+	return c.vendor + "." + id
 }
 
 // replayedHeaders are the request headers a recorded step keeps; the rest
@@ -63,7 +47,7 @@ var volatileFields = map[string]bool{"errorId": true, "instance": true}
 // recordScenario writes journal entries as a scenario file whose replay,
 // from the same starting world, gets the same answers. Credentials become
 // ${credential.<vendor>.<account>} references.
-func recordScenario(name string, entries []entry, r refs) ([]byte, error) {
+func recordScenario(name string, entries []entry, r accountOf) ([]byte, error) {
 	doc := mapping("name", scalar(name))
 	vendors := map[string]bool{}
 	for _, e := range entries {
@@ -89,7 +73,7 @@ func recordScenario(name string, entries []entry, r refs) ([]byte, error) {
 	return yaml.Marshal(doc)
 }
 
-func recordStep(n int, e entry, r refs) (*yaml.Node, error) {
+func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {
 	v := e.view
 	req := mapping("method", scalar(v.Method), "path", scalar(v.Path))
 	if v.Query != "" {
@@ -108,7 +92,7 @@ func recordStep(n int, e entry, r refs) (*yaml.Node, error) {
 		}
 	}
 	headers := &yaml.Node{Kind: yaml.MappingNode}
-	ref := r.of(e.secret)
+	ref := r(e.secret)
 	for _, h := range replayedHeaders {
 		val, ok := v.Headers[h]
 		if !ok {
@@ -208,5 +192,3 @@ func mapping(kv ...any) *yaml.Node {
 func addPair(m *yaml.Node, key string, value *yaml.Node) {
 	m.Content = append(m.Content, scalar(key), value)
 }
-
-var _ = strings.Cut

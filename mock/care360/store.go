@@ -245,3 +245,11 @@ func languages(u *user) []string {
 	}
 	return append([]string{}, u.languages...)
 }
+
+// AccountOf names the organization an API key opens, or "".
+func (s *Store) AccountOf(key string) string {
+	if o := s.orgForKey(key); o != nil {
+		return o.id
+	}
+	return ""
+}

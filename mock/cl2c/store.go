@@ -121,3 +121,11 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// AccountOf names the tenant that tenantID and key open together, or "".
+func (s *Store) AccountOf(tenantID, key string) string {
+	if t := s.authenticate(tenantID, key); t != nil {
+		return t.id
+	}
+	return ""
+}

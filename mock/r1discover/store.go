@@ -5,6 +5,8 @@
 package r1discover
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -108,4 +110,16 @@ func (s *Store) authorize(bearer string, companyID int, companyKnown bool) (acce
 		return accessForbidden, nil
 	}
 	return accessGranted, c
+}
+
+// AccountOf names a bearer token by its position in the fixtures' token
+// list, or "" for an unknown token.
+func (s *Store) AccountOf(bearer string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.byToken[bearer]
+	if t == nil || bearer == "" {
+		return ""
+	}
+	return strconv.Itoa(slices.Index(s.tokens, t))
 }
