@@ -1,6 +1,8 @@
 package cl2c
 
 import (
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
+
 	"fmt"
 	"slices"
 	"time"
@@ -69,34 +71,34 @@ func Build(f *mockcontrol.Cl2cFixtures) (*Store, []string) {
 func userFromFixture(fu mockcontrol.Cl2cUser) *user {
 	return &user{
 		id:             fu.Id,
-		userName:       clone(fu.UserName),
-		firstName:      clone(fu.FirstName),
-		lastName:       clone(fu.LastName),
-		email:          clone(fu.Email),
-		emailConfirmed: clone(fu.EmailConfirmed),
-		authenticated:  clone(fu.Authenticated),
-		authValidUpto:  clone(fu.AuthValidUpto),
-		authLocation:   clone(fu.AuthLocation),
-		phoneNumber:    clone(fu.PhoneNumber),
-		walletAddress:  clone(fu.WalletAddress),
-		pushToken:      clone(fu.PushToken),
+		userName:       ptr.Clone(fu.UserName),
+		firstName:      ptr.Clone(fu.FirstName),
+		lastName:       ptr.Clone(fu.LastName),
+		email:          ptr.Clone(fu.Email),
+		emailConfirmed: ptr.Clone(fu.EmailConfirmed),
+		authenticated:  ptr.Clone(fu.Authenticated),
+		authValidUpto:  ptr.Clone(fu.AuthValidUpto),
+		authLocation:   ptr.Clone(fu.AuthLocation),
+		phoneNumber:    ptr.Clone(fu.PhoneNumber),
+		walletAddress:  ptr.Clone(fu.WalletAddress),
+		pushToken:      ptr.Clone(fu.PushToken),
 	}
 }
 
 func (u *user) fixture() mockcontrol.Cl2cUser {
 	return mockcontrol.Cl2cUser{
 		Id:             u.id,
-		UserName:       clone(u.userName),
-		FirstName:      clone(u.firstName),
-		LastName:       clone(u.lastName),
-		Email:          clone(u.email),
-		EmailConfirmed: clone(u.emailConfirmed),
-		Authenticated:  clone(u.authenticated),
-		AuthValidUpto:  clone(u.authValidUpto),
-		AuthLocation:   clone(u.authLocation),
-		PhoneNumber:    clone(u.phoneNumber),
-		WalletAddress:  clone(u.walletAddress),
-		PushToken:      clone(u.pushToken),
+		UserName:       ptr.Clone(u.userName),
+		FirstName:      ptr.Clone(u.firstName),
+		LastName:       ptr.Clone(u.lastName),
+		Email:          ptr.Clone(u.email),
+		EmailConfirmed: ptr.Clone(u.emailConfirmed),
+		Authenticated:  ptr.Clone(u.authenticated),
+		AuthValidUpto:  ptr.Clone(u.authValidUpto),
+		AuthLocation:   ptr.Clone(u.authLocation),
+		PhoneNumber:    ptr.Clone(u.phoneNumber),
+		WalletAddress:  ptr.Clone(u.walletAddress),
+		PushToken:      ptr.Clone(u.pushToken),
 	}
 }
 

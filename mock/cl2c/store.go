@@ -4,6 +4,8 @@
 package cl2c
 
 import (
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
+
 	"sync"
 
 	api "github.com/vendorsuite/contracts/generated/cl2c"
@@ -72,14 +74,14 @@ func (s *Store) update(t *tenant, req *api.UpdateUserRequest) (out api.User, ok 
 	if u == nil {
 		return api.User{}, false
 	}
-	u.firstName = ptr(req.FirstName)
-	u.lastName = ptr(req.LastName)
+	u.firstName = ptr.To(req.FirstName)
+	u.lastName = ptr.To(req.LastName)
 	// Optional fields the request leaves out keep their value.
 	if req.PhoneNumber != nil {
-		u.phoneNumber = ptr(*req.PhoneNumber)
+		u.phoneNumber = ptr.To(*req.PhoneNumber)
 	}
 	if req.PushToken != nil {
-		u.pushToken = ptr(*req.PushToken)
+		u.pushToken = ptr.To(*req.PushToken)
 	}
 	return u.view(), true
 }
@@ -89,37 +91,17 @@ func (s *Store) update(t *tenant, req *api.UpdateUserRequest) (out api.User, ok 
 func (u *user) view() api.User {
 	return api.User{
 		Id:             u.id,
-		UserName:       deref(u.userName),
-		FirstName:      deref(u.firstName),
-		LastName:       deref(u.lastName),
-		Email:          deref(u.email),
-		EmailConfirmed: deref(u.emailConfirmed),
-		Authenticated:  deref(u.authenticated),
-		AuthValidUpto:  clone(u.authValidUpto),
-		AuthLocation:   clone(u.authLocation),
-		PhoneNumber:    clone(u.phoneNumber),
-		WalletAddress:  clone(u.walletAddress),
+		UserName:       ptr.Deref(u.userName),
+		FirstName:      ptr.Deref(u.firstName),
+		LastName:       ptr.Deref(u.lastName),
+		Email:          ptr.Deref(u.email),
+		EmailConfirmed: ptr.Deref(u.emailConfirmed),
+		Authenticated:  ptr.Deref(u.authenticated),
+		AuthValidUpto:  ptr.Clone(u.authValidUpto),
+		AuthLocation:   ptr.Clone(u.authLocation),
+		PhoneNumber:    ptr.Clone(u.phoneNumber),
+		WalletAddress:  ptr.Clone(u.walletAddress),
 	}
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// clone copies the value behind p, so callers never share the store's
-// memory.
-func clone[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // AccountOf names the tenant that tenantID and key open together, or "".

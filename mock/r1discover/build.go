@@ -1,6 +1,8 @@
 package r1discover
 
 import (
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
+
 	"fmt"
 	"slices"
 
@@ -58,7 +60,7 @@ func (s *Store) addCompany(at string, fc mockcontrol.R1Company) []string {
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	c := &company{
 		id:                fc.Id,
-		name:              clone(fc.Name),
+		name:              ptr.Clone(fc.Name),
 		locations:         slices.Clone(fc.Locations),
 		programs:          slices.Clone(fc.Programs),
 		practitioners:     slices.Clone(fc.Practitioners),
@@ -106,13 +108,13 @@ func (s *Store) addUser(at string, c *company, fu mockcontrol.R1User) []string {
 	u := &user{
 		clientID:        fu.ClientId,
 		company:         c,
-		username:        clone(fu.Username),
-		companyUsername: clone(fu.CompanyUsername),
-		email:           clone(fu.Email),
-		location:        clone(fu.Location),
-		program:         clone(fu.Program),
-		practitioner:    clone(fu.Practitioner),
-		status:          clone(fu.Status),
+		username:        ptr.Clone(fu.Username),
+		companyUsername: ptr.Clone(fu.CompanyUsername),
+		email:           ptr.Clone(fu.Email),
+		location:        ptr.Clone(fu.Location),
+		program:         ptr.Clone(fu.Program),
+		practitioner:    ptr.Clone(fu.Practitioner),
+		status:          ptr.Clone(fu.Status),
 	}
 	switch {
 	case u.clientID == "":
@@ -173,7 +175,7 @@ func (s *Store) Export() *mockcontrol.R1DiscoverFixtures {
 	for _, c := range s.companies {
 		fc := mockcontrol.R1Company{
 			Id:            c.id,
-			Name:          clone(c.name),
+			Name:          ptr.Clone(c.name),
 			Locations:     slices.Clone(c.locations),
 			Programs:      slices.Clone(c.programs),
 			Practitioners: slices.Clone(c.practitioners),
@@ -181,13 +183,13 @@ func (s *Store) Export() *mockcontrol.R1DiscoverFixtures {
 		for _, u := range c.users {
 			fc.Users = append(fc.Users, mockcontrol.R1User{
 				ClientId:        u.clientID,
-				Username:        clone(u.username),
-				CompanyUsername: clone(u.companyUsername),
-				Email:           clone(u.email),
-				Location:        clone(u.location),
-				Program:         clone(u.program),
-				Practitioner:    clone(u.practitioner),
-				Status:          clone(u.status),
+				Username:        ptr.Clone(u.username),
+				CompanyUsername: ptr.Clone(u.companyUsername),
+				Email:           ptr.Clone(u.email),
+				Location:        ptr.Clone(u.location),
+				Program:         ptr.Clone(u.program),
+				Practitioner:    ptr.Clone(u.practitioner),
+				Status:          ptr.Clone(u.status),
 			})
 		}
 		out.Companies = append(out.Companies, fc)

@@ -1,6 +1,8 @@
 package r1discover
 
 import (
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
+
 	"net/mail"
 	"strings"
 
@@ -67,15 +69,15 @@ func (s *Store) update(c *company, clientID string, req *api.UpdateUserRequest) 
 	}
 	if v := req.Username; v != nil {
 		reindex(s.byUsername, u, u.username, *v)
-		u.username = ptr(*v)
+		u.username = ptr.To(*v)
 	}
 	if v := req.CompanyUsername; v != nil {
 		reindex(c.byCompanyUsername, u, u.companyUsername, *v)
-		u.companyUsername = ptr(*v)
+		u.companyUsername = ptr.To(*v)
 	}
 	if v := req.ClientEmail; v != nil {
 		reindex(s.byEmail, u, u.email, *v)
-		u.email = ptr(*v)
+		u.email = ptr.To(*v)
 	}
 	// Fields the request leaves out keep their value.
 	set(&u.location, req.ClientLocation)
@@ -149,32 +151,12 @@ func reindex(index map[string]*user, u *user, old *string, next string) {
 // required strings, so a user without a username or email (possible in
 // fixtures) shows "".
 func (u *user) view() api.UpdatedUser {
-	return api.UpdatedUser{Username: deref(u.username), Email: deref(u.email)}
+	return api.UpdatedUser{Username: ptr.Deref(u.username), Email: ptr.Deref(u.email)}
 }
 
 // set stores a copy of v in *field when the request sent v.
 func set(field **string, v *string) {
 	if v != nil {
-		*field = ptr(*v)
+		*field = ptr.To(*v)
 	}
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// clone copies the value behind p, so callers never share the store's
-// memory.
-func clone[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
