@@ -7,27 +7,15 @@
 # final GET /__mock/state does not show (a lost write).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-GO=${GO:-go}
 LOAD_DURATION=${LOAD_DURATION:-3s}
 LOAD_CONCURRENCY=${LOAD_CONCURRENCY:-16}
 
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. scripts/lib/mockserver.sh
+build_mock_tools
+start_mockserver
 
-$GO build -o "$tmp/mockserver" ./mock/cmd/mockserver
-$GO build -o "$tmp/loadgen" ./mock/cmd/loadgen
-port=$("$tmp/loadgen" freeport)
-"$tmp/mockserver" --addr "127.0.0.1:$port" 2>"$tmp/server.log" &
-pid=$!
-"$tmp/loadgen" wait --url "http://127.0.0.1:$port/__mock/health" --timeout 20s --pid "$pid"
-
-out=$("$tmp/loadgen" --url "http://127.0.0.1:$port" --scenario mixed --duration "$LOAD_DURATION" \
-	--concurrency "$LOAD_CONCURRENCY" --server-pid "$pid" --label load-check --json)
+out=$("$LOADGEN" --url "$MOCK_URL" --scenario mixed --duration "$LOAD_DURATION" \
+	--concurrency "$LOAD_CONCURRENCY" --server-pid "$MOCK_PID" --label load-check --json)
 echo "$out"
 field() { printf '%s' "$out" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
 requests=$(field requests) rps=$(field rps) p50=$(field p50_us) p99=$(field p99_us)
@@ -41,5 +29,5 @@ if [ "${fivexx:-1}" != 0 ]; then echo "load-check: ${fivexx:-?} answers were 5xx
 if [ "${errors:-1}" != 0 ]; then echo "load-check: ${errors:-?} unexpected answers" >&2; fail=1; fi
 if [ "${lost:-1}" != 0 ]; then echo "load-check: ${lost:-?} acknowledged writes were lost" >&2; fail=1; fi
 if [ "${verified:-0}" = 0 ]; then echo "load-check: no write was verified" >&2; fail=1; fi
-if ! kill -0 "$pid" 2>/dev/null; then echo "load-check: the server died" >&2; cat "$tmp/server.log" >&2; fail=1; fi
+if ! kill -0 "$MOCK_PID" 2>/dev/null; then echo "load-check: the server died" >&2; cat "$MOCK_LOG" >&2; fail=1; fi
 exit $fail
