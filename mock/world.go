@@ -18,9 +18,7 @@ import (
 type world struct {
 	maxUsers int
 	mu       sync.RWMutex
-	care360  *care360.Store
-	cl2c     *cl2c.Store
-	r1       *r1discover.Store
+	stores
 }
 
 // stores is a world's content, built and checked before it is installed.
@@ -70,9 +68,7 @@ func checkSizes(doc *fixtures.Document, maxUsers int) []string {
 	return problems
 }
 
-func (w *world) install(s stores) {
-	w.care360, w.cl2c, w.r1 = s.care360, s.cl2c, s.r1
-}
+func (w *world) install(s stores) { w.stores = s }
 
 // export writes the world as a fixture document. Callers hold w.mu.
 func (w *world) export() *fixtures.Document {
