@@ -49,6 +49,7 @@ type config struct {
 	readTimeout     time.Duration
 	writeTimeout    time.Duration
 	idleTimeout     time.Duration
+	version         bool
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -73,9 +74,13 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.readTimeout, "read-timeout", 30*time.Second, "time to read a whole request")
 	fs.DurationVar(&c.writeTimeout, "write-timeout", 5*time.Minute, "time to write a response (fault latencies count)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "keep-alive connections idle longer are closed")
+	fs.BoolVar(&c.version, "version", false, "print the version, commit and build date, then exit")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: mockserver [flags]\n\nServes stateful mocks of the Care360, CL2C and R1 Discover user APIs and\nthe /__mock/ control API on one port.\n\nFlags:\n")
+		fmt.Fprintf(out, "Usage: mockserver [flags]\n       mockserver healthcheck [flags]\n\nServes stateful mocks of the Care360, CL2C and R1 Discover user APIs and\nthe /__mock/ control API on one port.\n\nEvery flag but --version can also be set by an environment variable: MOCK_ and\nthe flag's name in capitals with _ for -, e.g. MOCK_STATE_FILE; the command\nline wins.\n\nFlags:\n")
 		fs.PrintDefaults()
+	}
+	if err := setFlagsFromEnv(fs); err != nil {
+		return c, err
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -100,12 +105,19 @@ func isLoopback(addr string) bool {
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return runHealthcheck(ctx, args[1:], stderr)
+	}
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if cfg.version {
+		printVersion()
+		return nil
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {

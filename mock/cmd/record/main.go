@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vendorsuite/contracts/mock/internal/buildinfo"
 )
 
 func main() {
@@ -42,8 +44,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "file to write; - for standard output (required)")
 	token := fs.String("control-token", os.Getenv("MOCK_CONTROL_TOKEN"), "control token of the mock (default $MOCK_CONTROL_TOKEN)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the mock")
+	showVersion := fs.Bool("version", false, "print the version, commit and build date, then exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *showVersion {
+		// Release archives ship this tool as mock-record; name it as called.
+		program := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
+		fmt.Fprintln(stdout, buildinfo.Read().String(program))
+		return nil
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
