@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vendorsuite/contracts/mock/fixtures"
 )
@@ -57,11 +56,13 @@ type Config struct {
 	Seed *bool
 	// AllowMutations is CONTRACT_ALLOW_MUTATIONS == "true".
 	AllowMutations bool
+	// ControlToken is CONTRACT_CONTROL_TOKEN, sent on control API calls.
+	ControlToken string
 }
 
 // ConfigFromEnv reads the suite's environment variables.
 func ConfigFromEnv() (Config, error) {
-	c := Config{URLs: map[string]string{}, FixturesPath: os.Getenv(EnvFixtures)}
+	c := Config{URLs: map[string]string{}, FixturesPath: os.Getenv(EnvFixtures), ControlToken: os.Getenv(EnvControlToken)}
 	all := strings.TrimRight(strings.TrimSpace(os.Getenv(EnvBaseURL)), "/")
 	for _, v := range Vendors {
 		u := strings.TrimRight(strings.TrimSpace(os.Getenv(EnvBaseURLFor(v))), "/")
@@ -134,7 +135,7 @@ func NewTargets(c Config, inProcessURL string) (*Targets, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Targets{byVendor: map[string]*Target{}, doc: doc, client: &http.Client{Timeout: 30 * time.Second}}
+	t := &Targets{byVendor: map[string]*Target{}, doc: doc, client: newHTTPClient(c.ControlToken)}
 	for _, v := range Vendors {
 		tg := &Target{Vendor: v}
 		if u, ok := c.URLs[v]; ok {
