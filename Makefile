@@ -37,7 +37,7 @@ lint-openapi: $(NPM_DIR)/node_modules/.package-lock.json
 	$(REDOCLY)
 
 ## test: everything CI runs.
-test: unit contract contract-binary loadgen-smoke fuzz-short load-check
+test: unit contract contract-binary loadgen-smoke fuzz-short load-check image-test
 
 ## contract: the contract specs against the target the CONTRACT_* variables
 ## name (unset: an in-process mock); writes a JUnit report.
@@ -85,3 +85,22 @@ fuzz-short:
 	GO="$(GO)" FUZZTIME=3s bash scripts/fuzz.sh
 load-check:
 	GO="$(GO)" LOAD_DURATION="$(LOAD_DURATION)" bash scripts/bench/load-without-loss.sh
+
+## release-snapshot: GoReleaser (pinned, run with go run) builds mockserver
+## and mock-record for linux, darwin and windows on amd64 and arm64, one
+## archive each with README and LICENSE, and checksums.txt, into
+## bin/release/; nothing is published. release: the same from a version
+## tag, published as a GitHub release (needs GITHUB_TOKEN).
+## image: the container image from a binary built here (IMAGE, VERSION, BASE).
+## image-test: that image end to end; skipped when no Docker daemon runs.
+GORELEASER        := $(GO) run github.com/goreleaser/goreleaser/v2@v2.15.1
+GORELEASER_CONFIG := scripts/release/goreleaser.yaml
+.PHONY: release-snapshot release image image-test
+release-snapshot:
+	$(GORELEASER) release --snapshot --clean --config $(GORELEASER_CONFIG)
+release:
+	$(GORELEASER) release --clean --config $(GORELEASER_CONFIG)
+image:
+	GO="$(GO)" bash scripts/release/image.sh
+image-test:
+	GO="$(GO)" bash scripts/release/image-test.sh
