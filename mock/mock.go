@@ -374,9 +374,15 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		if m.log.Enabled(c.Request().Context(), slog.LevelInfo) {
-			req := c.Request()
-			m.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
+		req := c.Request()
+		level := slog.LevelInfo
+		if req.URL.Path == "/__mock/health" && c.Response().Status == http.StatusOK {
+			// A container's HEALTHCHECK asks every few seconds; its
+			// successes would drown the log.
+			level = slog.LevelDebug
+		}
+		if m.log.Enabled(req.Context(), level) {
+			m.log.LogAttrs(req.Context(), level, "request",
 				slog.String("method", req.Method),
 				slog.String("path", req.URL.Path),
 				slog.String("vendor", VendorOf(req.URL.Path)),
