@@ -96,8 +96,12 @@ load-check:
 GORELEASER        := $(GO) run github.com/goreleaser/goreleaser/v2@v2.15.1
 GORELEASER_CONFIG := scripts/release/goreleaser.yaml
 .PHONY: release-snapshot release image image-test
+# A snapshot in a clone without a remote would lose the commit (GoReleaser
+# then stamps "none"); name the project's URL for that one command.
+NO_REMOTE_ENV := $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 \
+	GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=https://github.com/vendorsuite/contracts.git)
 release-snapshot:
-	$(GORELEASER) release --snapshot --clean --config $(GORELEASER_CONFIG)
+	$(NO_REMOTE_ENV) $(GORELEASER) release --snapshot --clean --config $(GORELEASER_CONFIG)
 release:
 	$(GORELEASER) release --clean --config $(GORELEASER_CONFIG)
 image:
