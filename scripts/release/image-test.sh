@@ -34,7 +34,7 @@ fail() {
 }
 
 started=$SECONDS
-VERSION=image-test-$run_id bash scripts/release/image.sh "$image"
+VERSION=image-test-$run_id TRIMPATH=false bash scripts/release/image.sh "$image"
 build_mock_tools # the host's own mockserver and loadgen: free ports, probes
 
 # Labels and user come from the image itself.

@@ -8,6 +8,8 @@
 #   VERSION  version stamped into the binary and the labels
 #            (default: git describe, e.g. v1.2.0 or 1a2b3c4-dirty)
 #   BASE     base image (default: scratch)
+#   TRIMPATH false leaves build paths in the binary and so reuses more of
+#            the compile cache of ordinary builds (the image test does)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,7 +30,9 @@ pkg=github.com/vendorsuite/contracts/mock/internal/buildinfo
 # Static (no cgo): scratch has no C library. The daemon's architecture is
 # the one to build for.
 arch=$(docker version --format '{{.Server.Arch}}' 2>/dev/null || "$GO" env GOARCH)
-CGO_ENABLED=0 GOOS=linux GOARCH=$arch "$GO" build -trimpath \
+trimpath=-trimpath
+[ "${TRIMPATH:-true}" != false ] || trimpath=
+CGO_ENABLED=0 GOOS=linux GOARCH=$arch "$GO" build $trimpath \
 	-ldflags "-s -w -X $pkg.version=$VERSION -X $pkg.commit=$revision -X $pkg.date=$created" \
 	-o "$context/mockserver" ./mock/cmd/mockserver
 cp scripts/release/LICENSE "$context/LICENSE"
