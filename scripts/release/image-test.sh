@@ -50,11 +50,12 @@ containers+=("$name")
 status=0
 timeout 20 docker run --name "$name" --network none "$image" >/dev/null 2>"$mock_tmp/refuse.log" || status=$?
 if [ "$status" -eq 0 ] || [ "$status" -eq 124 ] ||
-	! grep -q "refusing to serve the control API without a token on 0.0.0.0:8080" "$mock_tmp/refuse.log"; then
+	! grep -q "refusing to serve the control API without a token on 0.0.0.0:8080" "$mock_tmp/refuse.log" ||
+	! grep -q "MOCK_CONTROL_TOKEN.*MOCK_NO_CONTROL=true.*MOCK_INSECURE_CONTROL=true" "$mock_tmp/refuse.log"; then
 	cat "$mock_tmp/refuse.log" >&2
 	fail "the image started an unprotected control API (exit $status)"
 fi
-echo "refuses an unprotected control API: $(head -c 120 "$mock_tmp/refuse.log")..."
+echo "refuses an unprotected control API (exit $status): $(cat "$mock_tmp/refuse.log")"
 
 # 2. As a user runs it: token, volume, host network on a free loopback port.
 port=$("$LOADGEN" freeport)

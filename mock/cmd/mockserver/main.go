@@ -127,8 +127,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 
 	if !cfg.noControl && cfg.controlToken == "" && !cfg.insecureControl && !isLoopback(cfg.addr) {
 		return fmt.Errorf("refusing to serve the control API without a token on %s, which is reachable from other hosts: "+
-			"anyone there could replace the state; set --control-token (or MOCK_CONTROL_TOKEN), use --no-control, "+
-			"or pass --insecure-control if this is really wanted", cfg.addr)
+			"anyone there could replace the state; set --control-token (or MOCK_CONTROL_TOKEN), use --no-control "+
+			"(MOCK_NO_CONTROL=true), or pass --insecure-control (MOCK_INSECURE_CONTROL=true) if this is really wanted", cfg.addr)
 	}
 
 	opts := mock.Options{
