@@ -3,7 +3,8 @@
 # would (host network, a free loopback port, a control token, a named
 # volume for /data), waits for its own HEALTHCHECK, runs the contract suite
 # against it by URL, and checks that it runs as non-root, keeps its state
-# in the volume and refuses to start with an unprotected control API.
+# in the volume, refuses to start with an unprotected control API and
+# starts with an explicit opt-out. Containers and volumes go on exit.
 # Without a usable Docker daemon it says so in one line and succeeds, so the
 # rest of CI goes on.
 set -euo pipefail
@@ -21,7 +22,7 @@ volume=mockserver-test-data-$run_id
 containers=()
 image_cleanup() {
 	local c
-	for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
+	for c in "${containers[@]}"; do docker rm -f -v "$c" >/dev/null 2>&1 || true; done
 	docker volume rm "$volume" >/dev/null 2>&1 || true
 	docker image rm "$image" >/dev/null 2>&1 || true
 	mock_cleanup
@@ -57,6 +58,32 @@ if [ "$status" -eq 0 ] || [ "$status" -eq 124 ] ||
 fi
 echo "refuses an unprotected control API (exit $status): $(cat "$mock_tmp/refuse.log")"
 
+# wait_healthy NAME: until the container's own HEALTHCHECK passes (30 s).
+wait_healthy() {
+	local health="" _
+	for _ in $(seq 1 60); do
+		health=$(docker inspect "$1" --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}')
+		case $health in
+		"running healthy") return 0 ;;
+		running*) sleep 0.5 ;;
+		*) break ;;
+		esac
+	done
+	docker logs "$1" >&2 || true
+	docker inspect "$1" --format '{{json .State.Health}}' >&2 || true
+	fail "container $1 not healthy: $health"
+}
+
+# The explicit opt-out starts, and its healthcheck copes without a control
+# API (no network: nothing outside can reach it).
+name=mockserver-test-no-control-$run_id
+containers+=("$name")
+docker run --detach --name "$name" --network none --env MOCK_NO_CONTROL=true \
+	--health-interval 1s --health-start-period 1s "$image" >/dev/null
+wait_healthy "$name"
+docker rm -f -v "$name" >/dev/null
+echo "starts with MOCK_NO_CONTROL=true, healthy without a control API"
+
 # 2. As a user runs it: token, volume, host network on a free loopback port.
 port=$("$LOADGEN" freeport)
 url=http://127.0.0.1:$port
@@ -69,20 +96,7 @@ docker run --detach --name "$name" --network host \
 	--volume "$volume:/data" --health-interval 1s --health-start-period 1s \
 	"$image" >/dev/null
 
-health=""
-for _ in $(seq 1 60); do
-	health=$(docker inspect "$name" --format '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}')
-	case $health in
-	"running healthy") break ;;
-	running*) sleep 0.5 ;;
-	*) break ;;
-	esac
-done
-if [ "$health" != "running healthy" ]; then
-	docker logs "$name" >&2 || true
-	docker inspect "$name" --format '{{json .State.Health}}' >&2 || true
-	fail "container not healthy: $health"
-fi
+wait_healthy "$name"
 echo "healthy on $url $((SECONDS - launched)) s after docker run (its own HEALTHCHECK)"
 
 pid=$(docker inspect "$name" --format '{{.State.Pid}}')
