@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
@@ -167,16 +165,15 @@ func decodeChecked(c echo.Context, schema string, into any) []string {
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return []string{"The request body is not valid JSON: " + err.Error()}
 	}
+	if err := fixtures.CheckJSONKeys(body); err != nil {
+		return []string{"The request body is not valid JSON: " + err.Error()}
+	}
 	doc, err := openapi.Load(openapi.MockControl)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	if err := doc.Components.Schemas[schema].Value.VisitJSON(raw, openapi3.MultiErrors()); err != nil {
-		var out []string
-		for _, p := range validation.SchemaProblems(err) {
-			out = append(out, p.Message)
-		}
-		return out
+	if problems := fixtures.SchemaProblems(doc.Components.Schemas[schema].Value, raw); len(problems) > 0 {
+		return problems
 	}
 	if err := json.Unmarshal(body, into); err != nil {
 		return []string{err.Error()}

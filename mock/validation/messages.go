@@ -19,13 +19,16 @@ func fieldProblems(err error) []FieldProblem {
 	seen := map[string]bool{}
 	add := func(p FieldProblem) {
 		key := p.In + "\x00" + p.Field + "\x00" + p.Keyword
-		if !seen[key] {
+		if !seen[key] && len(out) < maxListedProblems {
 			seen[key] = true
 			out = append(out, p)
 		}
 	}
 	var walk func(err error, in, param string)
 	walk = func(err error, in, param string) {
+		if len(out) >= maxListedProblems {
+			return
+		}
 		switch e := err.(type) {
 		case nil:
 		case openapi3.MultiError:
