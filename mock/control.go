@@ -56,6 +56,9 @@ func (h *control) ReplaceSessionState(c echo.Context, name mockcontrol.SessionNa
 		return jsonresp.Write(c, status, mockcontrol.RejectedDocument{Errors: problems})
 	}
 	s, err := h.m.replaceSession(name, doc)
+	if errors.Is(err, errTooManySessions) {
+		return h.m.sessionRefused(c, name, err)
+	}
 	if err != nil {
 		return rejected(c, err)
 	}

@@ -11,22 +11,28 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/redact"
 )
 
 // DefaultJournalSize is how many requests a journal keeps by default.
 const DefaultJournalSize = 5000
 
+// DefaultJournalBytes is how many bytes a journal keeps by default, and
+// DefaultJournalTotalBytes how many all journals of a Mock keep together.
+const (
+	DefaultJournalBytes      = 8 << 20
+	DefaultJournalTotalBytes = 64 << 20
+)
+
 // journalBodyCap bounds the bytes of each body a journal entry keeps.
 const journalBodyCap = 64 << 10
-
-// redacted lists the headers whose values never leave the mock.
-var redacted = map[string]bool{"Cv-Api-Key": true, "X-Api-Key": true, "Authorization": true}
 
 // entry is one journalled request. secret keeps the credential the request
 // carried, only to tell which fixture account it was; it is never shown.
 type entry struct {
 	view   mockcontrol.JournalEntry
 	secret credential
+	size   int64 // bytes the entry holds, as counted against the budgets
 }
 
 // credential is what a vendor request authenticated with.
@@ -34,31 +40,121 @@ type credential struct {
 	vendor, value, tenant string
 }
 
-// journal is a bounded ring of entries, oldest dropped first.
-type journal struct {
-	mu      sync.Mutex
-	ring    []entry
-	next    int   // where the next entry goes
-	full    bool  // ring has wrapped
-	lastSeq int64 // sequence numbers keep counting across clears
-}
+// entryOverhead approximates the bytes of an entry besides its strings.
+const entryOverhead = 256
 
-func newJournal(size int) *journal {
-	if size <= 0 {
-		size = DefaultJournalSize
+// measure counts the bytes an entry keeps alive.
+func (e *entry) measure() int64 {
+	v := &e.view
+	n := entryOverhead + len(v.Path) + len(v.Query) + len(v.Method) + len(v.Time) +
+		len(e.secret.value) + len(e.secret.tenant)
+	for k, val := range v.Headers {
+		n += len(k) + len(val) + 32
 	}
-	return &journal{ring: make([]entry, size)}
+	if v.Body != nil {
+		n += len(*v.Body)
+	}
+	if v.ResponseBody != nil {
+		n += len(*v.ResponseBody)
+	}
+	return int64(n)
 }
 
+// byteBudget is the bytes every journal of a Mock may hold together.
+type byteBudget struct {
+	mu    sync.Mutex
+	used  int64
+	limit int64
+}
+
+// take reserves n bytes, or reports that they do not fit.
+func (b *byteBudget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used+n > b.limit {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+func (b *byteBudget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+}
+
+// Used reports the bytes held.
+func (b *byteBudget) Used() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used
+}
+
+// journal keeps the latest requests, oldest dropped first, within a count
+// and a byte limit of its own and the Mock's shared byte budget. It grows
+// as requests arrive, so an idle session's journal costs nothing.
+type journal struct {
+	mu       sync.Mutex
+	items    []entry // items[head:] are kept, oldest first
+	head     int
+	bytes    int64
+	maxCount int
+	maxBytes int64
+	budget   *byteBudget
+	lastSeq  int64 // sequence numbers keep counting across clears
+}
+
+func newJournal(maxCount int, maxBytes int64, budget *byteBudget) *journal {
+	if maxCount <= 0 {
+		maxCount = DefaultJournalSize
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultJournalBytes
+	}
+	if budget == nil {
+		budget = &byteBudget{limit: maxBytes}
+	}
+	return &journal{maxCount: maxCount, maxBytes: maxBytes, budget: budget}
+}
+
+// add keeps e, dropping the oldest entries it needs room for. An entry
+// that cannot fit even in an empty journal is counted but not kept.
 func (j *journal) add(e entry) {
+	e.size = e.measure()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.lastSeq++
 	e.view.Seq = j.lastSeq
-	j.ring[j.next] = e
-	j.next = (j.next + 1) % len(j.ring)
-	if j.next == 0 {
-		j.full = true
+	if e.size > j.maxBytes {
+		return
+	}
+	for j.len() > 0 && (j.len() >= j.maxCount || j.bytes+e.size > j.maxBytes) {
+		j.dropOldest()
+	}
+	for !j.budget.take(e.size) {
+		if j.len() == 0 {
+			return
+		}
+		j.dropOldest()
+	}
+	j.items = append(j.items, e)
+	j.bytes += e.size
+}
+
+func (j *journal) len() int { return len(j.items) - j.head }
+
+func (j *journal) dropOldest() {
+	old := &j.items[j.head]
+	j.bytes -= old.size
+	j.budget.give(old.size)
+	*old = entry{}
+	j.head++
+	if j.head >= 64 && j.head*2 >= len(j.items) {
+		n := copy(j.items, j.items[j.head:])
+		clear(j.items[n:])
+		j.items = j.items[:n]
+		j.head = 0
 	}
 }
 
@@ -67,24 +163,20 @@ func (j *journal) entries(keep func(*entry) bool) []entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	var out []entry
-	start, n := 0, j.next
-	if j.full {
-		start, n = j.next, len(j.ring)
-	}
-	for i := range n {
-		e := &j.ring[(start+i)%len(j.ring)]
-		if keep(e) {
+	for i := j.head; i < len(j.items); i++ {
+		if e := &j.items[i]; keep(e) {
 			out = append(out, *e)
 		}
 	}
 	return out
 }
 
+// clear empties the journal and hands its bytes back to the budget.
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.ring)
-	j.next, j.full = 0, false
+	j.budget.give(j.bytes)
+	j.items, j.head, j.bytes = nil, 0, 0
 }
 
 // cappedBuffer keeps the first journalBodyCap bytes written to it.
@@ -133,21 +225,14 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		headers := make(map[string]string, len(req.Header))
-		for k, v := range req.Header {
-			if redacted[k] {
-				headers[k] = "[REDACTED]"
-			} else {
-				headers[k] = strings.Join(v, ", ")
-			}
-		}
+		headers := redact.Headers(req.Header)
 		e := entry{
 			view: mockcontrol.JournalEntry{
 				Time:       start.UTC().Format(time.RFC3339Nano),
 				Vendor:     VendorOf(req.URL.Path),
 				Method:     req.Method,
 				Path:       req.URL.Path,
-				Query:      req.URL.RawQuery,
+				Query:      redact.Query(req.URL.RawQuery),
 				Headers:    headers,
 				Status:     res.Status,
 				DurationMs: float32(time.Since(start).Microseconds()) / 1000,

@@ -53,6 +53,15 @@ type Options struct {
 	// JournalSize is how many requests each session's journal keeps
 	// (default DefaultJournalSize).
 	JournalSize int
+	// JournalBytes caps the bytes each session's journal keeps (default
+	// DefaultJournalBytes); JournalTotalBytes caps all journals together
+	// (default DefaultJournalTotalBytes).
+	JournalBytes      int64
+	JournalTotalBytes int64
+	// MaxSessions caps how many named sessions exist at once (default
+	// DefaultMaxSessions); a request that would create one more is
+	// refused with 429.
+	MaxSessions int
 	// SessionIdle removes named sessions unused for this long (default
 	// 30 minutes; negative keeps them until deleted).
 	SessionIdle time.Duration
@@ -68,6 +77,9 @@ type Options struct {
 	// CL2C tenant or R1 Discover company (default 2,000,000).
 	MaxUsersPerOrganization int
 }
+
+// DefaultMaxSessions is how many named sessions may exist by default.
+const DefaultMaxSessions = 100
 
 // ControlTokenHeader carries the control token.
 const ControlTokenHeader = "X-Mock-Control-Token"
@@ -88,6 +100,11 @@ type Mock struct {
 	log         *slog.Logger
 	maxControl  int64
 	journalSize int
+	// journalBudget is shared by every session's journal.
+	journalBudget *byteBudget
+	// startupCredentials are the credentials of the startup fixtures: a
+	// vendor request carrying one may create the session it names.
+	startupCredentials map[credential]bool
 }
 
 // New builds a Mock from its startup fixtures, or returns every problem in
@@ -124,6 +141,15 @@ func New(opts Options) (*Mock, error) {
 	if opts.MaxUsersPerOrganization <= 0 {
 		opts.MaxUsersPerOrganization = 2_000_000
 	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = DefaultMaxSessions
+	}
+	if opts.JournalBytes <= 0 {
+		opts.JournalBytes = DefaultJournalBytes
+	}
+	if opts.JournalTotalBytes <= 0 {
+		opts.JournalTotalBytes = DefaultJournalTotalBytes
+	}
 	s, err := build(startup, opts.MaxUsersPerOrganization)
 	if err != nil {
 		return nil, err
@@ -136,7 +162,9 @@ func New(opts Options) (*Mock, error) {
 	m := &Mock{
 		opts: opts, startup: startupJSON, vendors: vendors, log: opts.Logger,
 		maxControl: opts.MaxControlBodyBytes, journalSize: opts.JournalSize,
-		sessions: sessions{byName: map[string]*session{}, idle: opts.SessionIdle},
+		sessions:           sessions{byName: map[string]*session{}, idle: opts.SessionIdle, max: opts.MaxSessions},
+		journalBudget:      &byteBudget{limit: opts.JournalTotalBytes},
+		startupCredentials: credentialsOf(startup),
 	}
 	m.main = m.newSession("", s)
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/vendorsuite/contracts/mock/redact"
 )
 
 // accountOf names the fixture account a credential belongs to, as a
@@ -98,7 +100,7 @@ func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {
 		if !ok {
 			continue
 		}
-		if redacted[h] {
+		if redact.Header(h) {
 			if ref == "" {
 				continue // an unknown credential cannot be replayed; the step shows that
 			}

@@ -1,9 +1,12 @@
 package mock
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/validation"
 )
 
 // SessionHeader names the session a request belongs to.
@@ -37,7 +41,8 @@ type session struct {
 
 func (m *Mock) newSession(name string, s stores) *session {
 	now := time.Now()
-	sess := &session{name: name, world: &world{maxUsers: m.opts.MaxUsersPerOrganization}, journal: newJournal(m.journalSize), faults: &faultSet{}, created: now}
+	sess := &session{name: name, world: &world{maxUsers: m.opts.MaxUsersPerOrganization},
+		journal: newJournal(m.journalSize, m.opts.JournalBytes, m.journalBudget), faults: &faultSet{}, created: now}
 	sess.world.install(s)
 	sess.lastUsed.Store(now.UnixNano())
 	return sess
@@ -48,10 +53,20 @@ type sessions struct {
 	mu        sync.Mutex
 	byName    map[string]*session
 	idle      time.Duration
+	max       int
 	lastSweep time.Time
 }
 
-// get returns the named session, creating it with create when absent.
+// errTooManySessions refuses a session beyond the --max-sessions cap.
+var errTooManySessions = errors.New("too many sessions")
+
+// errNoSession refuses a request that names a session that does not exist
+// and may not create it.
+var errNoSession = errors.New("no such session")
+
+// get returns the named session. An absent one is created with create
+// when create is not nil and the cap allows, else errNoSession or
+// errTooManySessions.
 func (r *sessions) get(name string, create func() (*session, error)) (*session, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -59,6 +74,12 @@ func (r *sessions) get(name string, create func() (*session, error)) (*session, 
 	if s, ok := r.byName[name]; ok {
 		s.lastUsed.Store(time.Now().UnixNano())
 		return s, nil
+	}
+	if create == nil {
+		return nil, errNoSession
+	}
+	if len(r.byName) >= r.max {
+		return nil, errTooManySessions
 	}
 	s, err := create()
 	if err != nil {
@@ -68,17 +89,14 @@ func (r *sessions) get(name string, create func() (*session, error)) (*session, 
 	return s, nil
 }
 
-func (r *sessions) put(s *session) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.byName[s.name] = s
-}
-
 func (r *sessions) remove(name string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, ok := r.byName[name]
-	delete(r.byName, name)
+	s, ok := r.byName[name]
+	if ok {
+		s.journal.clear()
+		delete(r.byName, name)
+	}
 	return ok
 }
 
@@ -108,6 +126,7 @@ func (r *sessions) sweepLocked(now time.Time) {
 	cutoff := now.Add(-r.idle).UnixNano()
 	for name, s := range r.byName {
 		if s.lastUsed.Load() < cutoff {
+			s.journal.clear()
 			delete(r.byName, name)
 		}
 	}
@@ -119,13 +138,14 @@ const sessionKey = "mock.session"
 func sessionOf(c echo.Context) *session { return c.Get(sessionKey).(*session) }
 
 // rewriteSessionPath turns /__sessions/<name>/rest into /rest with the
-// session header set, before routing.
+// session header set, before routing. An empty name stays empty in the
+// header, which resolveSession refuses.
 func rewriteSessionPath(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if rest, ok := strings.CutPrefix(req.URL.Path, sessionPathPrefix); ok {
 			name, path, _ := strings.Cut(rest, "/")
-			req.Header.Set(SessionHeader, name)
+			req.Header[SessionHeader] = []string{name}
 			req.URL.Path = "/" + path
 			req.URL.RawPath = ""
 		}
@@ -133,31 +153,85 @@ func rewriteSessionPath(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// resolveSession finds (or creates, from the startup fixtures) the session
-// the request names.
+// resolveSession finds the session the request names. A session comes
+// into being only by a control call (which the control token and guards
+// protect) or by a vendor request carrying a credential of the startup
+// fixtures, so requests anyone can send (no credential, a wrong one, an
+// unknown path) never cost a world.
 func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		name := c.Request().Header.Get(SessionHeader)
-		if name == "" {
+		req := c.Request()
+		names, named := req.Header[SessionHeader]
+		if !named {
 			c.Set(sessionKey, m.main)
 			return next(c)
 		}
-		if !sessionName.MatchString(name) {
-			return controlError(c, http.StatusBadRequest, SessionHeader+" must match "+sessionName.String())
+		name := ""
+		if len(names) > 0 {
+			name = names[0]
 		}
-		s, err := m.sessions.get(name, func() (*session, error) {
-			built, err := m.startupWorld()
-			if err != nil {
-				return nil, err
+		if len(names) != 1 || !sessionName.MatchString(name) {
+			return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusBadRequest,
+				Message: "The session name " + strconv.Quote(name) + " is not valid: it must match " + sessionName.String()})
+		}
+		var create func() (*session, error)
+		if isControl(req.URL.Path) || m.startupCredentials[credentialOf(req)] {
+			create = func() (*session, error) {
+				built, err := m.startupWorld()
+				if err != nil {
+					return nil, err
+				}
+				return m.newSession(name, built), nil
 			}
-			return m.newSession(name, built), nil
-		})
+		}
+		s, err := m.sessions.get(name, create)
 		if err != nil {
-			return err
+			return m.sessionRefused(c, name, err)
 		}
 		c.Set(sessionKey, s)
 		return next(c)
 	}
+}
+
+// sessionRefused answers a request whose session cannot be had.
+func (m *Mock) sessionRefused(c echo.Context, name string, err error) error {
+	switch {
+	case errors.Is(err, errTooManySessions):
+		return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusTooManyRequests,
+			Message: fmt.Sprintf("The mock already holds %d sessions, its limit (--max-sessions); delete one with DELETE /__mock/sessions/<name>", m.sessions.max)})
+	case errors.Is(err, errNoSession):
+		return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusNotFound,
+			Message: "No session " + name + ": create it with PUT /__mock/sessions/" + name + "/state, or send a credential of the startup fixtures"})
+	}
+	return err
+}
+
+// credentialsOf lists the credentials a fixture document opens, to tell
+// which requests may create a session from it.
+func credentialsOf(doc *fixtures.Document) map[credential]bool {
+	out := map[credential]bool{}
+	if doc.Care360 != nil {
+		for _, o := range doc.Care360.Organizations {
+			for _, k := range o.ApiKeys {
+				out[credential{vendor: Care360, value: k}] = true
+			}
+		}
+	}
+	if doc.Cl2c != nil {
+		for _, t := range doc.Cl2c.Tenants {
+			for _, k := range t.ApiKeys {
+				out[credential{vendor: CL2C, value: k, tenant: t.Id}] = true
+			}
+		}
+	}
+	if doc.R1discover != nil {
+		for _, t := range doc.R1discover.Tokens {
+			out[credential{vendor: R1Discover, value: t.Token}] = true
+		}
+	}
+	delete(out, credential{vendor: Care360})
+	delete(out, credential{vendor: R1Discover})
+	return out
 }
 
 // replaceSession creates or replaces a named session's world.

@@ -1,0 +1,80 @@
+// Package redact is the one list of secrets the mock and the contract suite
+// never show, and the one marker that stands in for them: in the journal,
+// recorded scenarios, logs and the contract suite's reports.
+package redact
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Marker replaces every secret value.
+const Marker = "[REDACTED]"
+
+// headers are the canonical names of the headers whose values are secret:
+// every vendor's credential, the control token, and HTTP's own credentials.
+var headers = map[string]bool{
+	"Cv-Api-Key":           true, // Care360
+	"X-Api-Key":            true, // CL2C
+	"Authorization":        true, // R1 Discover, and any other scheme
+	"Proxy-Authorization":  true,
+	"Cookie":               true,
+	"Set-Cookie":           true,
+	"X-Mock-Control-Token": true,
+}
+
+// Header reports whether the header named name (any case) carries a secret.
+func Header(name string) bool { return headers[http.CanonicalHeaderKey(name)] }
+
+// secretWords mark a query parameter name that looks like it carries a key.
+var secretWords = []string{"key", "token", "secret", "password", "passwd", "auth", "signature", "credential"}
+
+// QueryParam reports whether a query parameter named name looks like it
+// carries a key ("api_key", "apiKey", "access_token", "X-Amz-Signature").
+func QueryParam(name string) bool {
+	lower := strings.ToLower(name)
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Query returns a raw query string with the values of the parameters that
+// look like keys replaced by Marker, everything else as sent.
+func Query(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	parts := strings.Split(raw, "&")
+	changed := false
+	for i, p := range parts {
+		name, _, hasValue := strings.Cut(p, "=")
+		if decoded, err := url.QueryUnescape(name); err == nil {
+			name = decoded
+		}
+		if hasValue && QueryParam(name) {
+			parts[i] = p[:strings.IndexByte(p, '=')+1] + Marker
+			changed = true
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return strings.Join(parts, "&")
+}
+
+// Headers returns a copy of h's values joined per name, secrets replaced.
+func Headers(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		if Header(k) {
+			out[k] = Marker
+		} else {
+			out[k] = strings.Join(v, ", ")
+		}
+	}
+	return out
+}
