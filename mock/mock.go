@@ -24,6 +24,7 @@ import (
 	"github.com/vendorsuite/contracts/mock/cl2c"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/r1discover"
+	"github.com/vendorsuite/contracts/mock/redact"
 	"github.com/vendorsuite/contracts/mock/validation"
 )
 
@@ -393,8 +394,8 @@ func recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// logRequests writes one line per request. Headers are not logged, so API
-// keys and tokens never reach the log.
+// logRequests writes one line per request. Headers are not logged and the
+// query is redacted, so API keys and tokens never reach the log.
 func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -413,6 +414,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			m.log.LogAttrs(req.Context(), level, "request",
 				slog.String("method", req.Method),
 				slog.String("path", req.URL.Path),
+				slog.String("query", redact.Query(req.URL.RawQuery)),
 				slog.String("vendor", VendorOf(req.URL.Path)),
 				slog.Int("status", c.Response().Status),
 				slog.Int64("bytes", c.Response().Size),

@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/onsi/ginkgo/v2"
 
+	"github.com/vendorsuite/contracts/mock/redact"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
@@ -74,16 +75,16 @@ func (r *Response) Decode(v any) {
 	}
 }
 
-// secretHeaders are redacted wherever a request is shown. The tenant is
-// not secret and stays.
-var secretHeaders = []string{"cv-api-key", "X-API-Key", "Authorization"}
-
-// Redacted is the redaction marker.
-const Redacted = "<redacted>"
+// Redacted is the redaction marker, the mock's own: secrets (redact's
+// one list of headers and key-like query parameters) are replaced wherever
+// a request is shown. The tenant is not secret and stays.
+const Redacted = redact.Marker
 
 func describeRequest(req *http.Request, body []byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", req.Method, req.URL.RequestURI())
+	shown := *req.URL
+	shown.RawQuery = redact.Query(shown.RawQuery)
+	fmt.Fprintf(&b, "%s %s\n", req.Method, shown.RequestURI())
 	names := make([]string, 0, len(req.Header))
 	for k := range req.Header {
 		names = append(names, k)
@@ -91,10 +92,8 @@ func describeRequest(req *http.Request, body []byte) string {
 	sort.Strings(names)
 	for _, k := range names {
 		v := strings.Join(req.Header[k], ", ")
-		for _, s := range secretHeaders {
-			if strings.EqualFold(k, s) {
-				v = Redacted
-			}
+		if redact.Header(k) {
+			v = Redacted
 		}
 		fmt.Fprintf(&b, "%s: %s\n", k, v)
 	}

@@ -103,9 +103,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := os.WriteFile(*out, body, 0o644); err != nil {
+	if err := writePrivate(*out, body); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "wrote %s\n", *out)
 	return nil
+}
+
+// writePrivate writes a recording readable by its owner only: recordings
+// hold request and response bodies, which may carry health data. An
+// existing file is narrowed to 0600 before it is overwritten.
+func writePrivate(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
