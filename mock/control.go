@@ -23,6 +23,9 @@ type control struct{ m *Mock }
 var _ mockcontrol.ServerInterface = (*control)(nil)
 
 func (h *control) GetHealth(c echo.Context) error {
+	if problem := h.m.SaveProblem(); problem != "" {
+		return jsonresp.Write(c, http.StatusServiceUnavailable, mockcontrol.Health{Status: mockcontrol.HealthStatusUnhealthy, Reason: &problem})
+	}
 	return jsonresp.Write(c, http.StatusOK, mockcontrol.Health{Status: mockcontrol.HealthStatusOk})
 }
 

@@ -71,9 +71,23 @@ type Options struct {
 	ControlToken string
 	// NoControl removes the control API.
 	NoControl bool
+	// LocalControl keeps web pages from driving a control API that has no
+	// token: every control call must be addressed to a loopback Host (so
+	// a DNS-rebound name cannot reach it), and calls that change state
+	// must carry a JSON or YAML Content-Type (which a cross-site form or
+	// simple request cannot send) and no Origin or Sec-Fetch-Site of
+	// another site. mockserver sets it whenever it serves the control API
+	// without a token on a loopback address.
+	LocalControl bool
 	// MaxHeaderBytes caps the total size of a request's header names and
 	// values (default 64 KiB).
 	MaxHeaderBytes int
+	// Commit, when set, is called after every successful write to the
+	// default world, with the Changes count that includes it, before the
+	// answer leaves: the answer waits until Commit returns, and an error
+	// turns it into 503. mockserver's --save-writes 1 saves the state file
+	// here, so every acknowledged write is on disk.
+	Commit func(changes uint64) error
 	// MaxUsersPerOrganization caps the users of one Care360 organization,
 	// CL2C tenant or R1 Discover company (default 2,000,000).
 	MaxUsersPerOrganization int
@@ -91,6 +105,10 @@ type Mock struct {
 	echo    *echo.Echo
 	opts    Options
 	changes atomic.Uint64 // successful writes to the default world
+	// unsaved, when set, says why the default world cannot be saved:
+	// health reports it and vendor writes to the default world are
+	// refused until it clears.
+	unsaved atomic.Pointer[string]
 	// startup is the startup world as gzipped JSON: a small fraction of
 	// the memory of the decoded document, which a large world would
 	// otherwise keep alive next to its stores only for resets.
@@ -262,16 +280,90 @@ func (m *Mock) reset(w *world) {
 // updates and control calls), so a saver can tell when state changed.
 func (m *Mock) Changes() uint64 { return m.changes.Load() }
 
-// countChanges counts successful writes to the default world.
+// SetSaveProblem records why the default world cannot be saved ("" when
+// it can again). While one is recorded, GET /__mock/health answers 503
+// unhealthy with the reason and vendor writes to the default world are
+// refused with 503 in the vendor's envelope.
+func (m *Mock) SetSaveProblem(reason string) {
+	if reason == "" {
+		m.unsaved.Store(nil)
+		return
+	}
+	m.unsaved.Store(&reason)
+}
+
+// SaveProblem returns the recorded save problem, or "".
+func (m *Mock) SaveProblem() string {
+	if p := m.unsaved.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// countChanges counts successful writes to the default world, refuses
+// vendor writes to it while its state cannot be saved, and holds each
+// write's answer until Options.Commit has kept it.
 func (m *Mock) countChanges(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		err := next(c)
 		req := c.Request()
-		if req.Method != http.MethodGet && sessionOf(c) == m.main && c.Response().Status < 300 && err == nil {
-			m.changes.Add(1)
+		if req.Method == http.MethodGet || req.Method == http.MethodHead || sessionOf(c) != m.main {
+			return next(c)
 		}
+		if problem := m.SaveProblem(); problem != "" && !isControl(req.URL.Path) {
+			return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusServiceUnavailable,
+				Message: "The mock cannot save its state, so it accepts no writes until a save succeeds: " + problem})
+		}
+		if m.opts.Commit == nil {
+			err := next(c)
+			if c.Response().Status < 300 && err == nil {
+				m.changes.Add(1)
+			}
+			return err
+		}
+		res := c.Response()
+		held := &heldWriter{real: res.Writer}
+		res.Writer = held
+		err := next(c)
+		res.Writer = held.real
+		if res.Status < 300 && err == nil {
+			if cerr := m.opts.Commit(m.changes.Add(1)); cerr != nil {
+				m.log.Error("a write could not be kept", "method", req.Method, "path", req.URL.Path, "error", cerr)
+				res.Committed, res.Status, res.Size = false, 0, 0
+				res.Header().Del(echo.HeaderContentLength)
+				return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusServiceUnavailable,
+					Message: "The mock could not save this write, so it may be lost: " + cerr.Error()})
+			}
+		}
+		held.release()
 		return err
 	}
+}
+
+// heldWriter keeps an answer back until it is released.
+type heldWriter struct {
+	real   http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *heldWriter) Header() http.Header { return w.real.Header() }
+
+func (w *heldWriter) WriteHeader(status int) { w.status = status }
+
+func (w *heldWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(p)
+}
+
+// release sends the held answer.
+func (w *heldWriter) release() {
+	if w.status == 0 {
+		return
+	}
+	w.real.WriteHeader(w.status)
+	_, _ = w.real.Write(w.body.Bytes())
 }
 
 // guardControl answers control calls without the control token with 401,
@@ -287,6 +379,11 @@ func (m *Mock) guardControl(next echo.HandlerFunc) echo.HandlerFunc {
 		if m.opts.ControlToken != "" &&
 			subtle.ConstantTimeCompare([]byte(c.Request().Header.Get(ControlTokenHeader)), []byte(m.opts.ControlToken)) != 1 {
 			return controlError(c, http.StatusUnauthorized, "the control API needs the "+ControlTokenHeader+" header with the server's control token")
+		}
+		if m.opts.LocalControl && m.opts.ControlToken == "" {
+			if problem := crossSite(c.Request()); problem != "" {
+				return controlError(c, http.StatusForbidden, problem)
+			}
 		}
 		return next(c)
 	}

@@ -225,9 +225,10 @@ func (t *Targets) raw(method, url string, body []byte) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	// Always JSON: a mock without a control token refuses state-changing
+	// control calls without it, bodyless ones included (a web page cannot
+	// send it cross-site).
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := t.client.Do(req)
 	if err != nil {
 		return 0, "", err

@@ -57,13 +57,16 @@ func (e Care360CaseStatus) Valid() bool {
 
 // Defines values for HealthStatus.
 const (
-	HealthStatusOk HealthStatus = "ok"
+	HealthStatusOk        HealthStatus = "ok"
+	HealthStatusUnhealthy HealthStatus = "unhealthy"
 )
 
 // Valid indicates whether the value is a known member of the HealthStatus enum.
 func (e HealthStatus) Valid() bool {
 	switch e {
 	case HealthStatusOk:
+		return true
+	case HealthStatusUnhealthy:
 		return true
 	default:
 		return false
@@ -348,11 +351,14 @@ type FixtureDocument struct {
 
 // Health The mock's liveness answer.
 type Health struct {
-	// Status Always `ok`.
+	// Status `ok`, or `unhealthy` when the state cannot be saved.
 	Status HealthStatus `json:"status"`
+
+	// Reason Why the mock is unhealthy.
+	Reason *string `json:"reason,omitempty"`
 }
 
-// HealthStatus Always `ok`.
+// HealthStatus `ok`, or `unhealthy` when the state cannot be saved.
 type HealthStatus string
 
 // JournalEntry One served request and its response.
@@ -719,7 +725,11 @@ type ClientInterface interface {
 	// GetHealth Health check
 	//
 	// Answers 200 as soon as the mock serves requests. Use it to wait for
-	// a freshly started mock before running anything against it.
+	// a freshly started mock before running anything against it. With a
+	// state file, a failed save makes it answer 503 `unhealthy` with the
+	// reason until a save succeeds; vendor writes are refused with 503 in
+	// the vendor's envelope meanwhile, so no write is acknowledged that
+	// cannot be kept.
 	//
 	// Corresponds with GET /__mock/health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -988,7 +998,11 @@ func (c *Client) DeleteFault(ctx context.Context, id string, params *DeleteFault
 // GetHealth Health check
 //
 // Answers 200 as soon as the mock serves requests. Use it to wait for
-// a freshly started mock before running anything against it.
+// a freshly started mock before running anything against it. With a
+// state file, a failed save makes it answer 503 `unhealthy` with the
+// reason until a save succeeds; vendor writes are refused with 503 in
+// the vendor's envelope meanwhile, so no write is acknowledged that
+// cannot be kept.
 //
 // Corresponds with GET /__mock/health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2026,7 +2040,11 @@ type ClientWithResponsesInterface interface {
 	// GetHealthWithResponse Health check
 	//
 	// Answers 200 as soon as the mock serves requests. Use it to wait for
-	// a freshly started mock before running anything against it.
+	// a freshly started mock before running anything against it. With a
+	// state file, a failed save makes it answer 503 `unhealthy` with the
+	// reason until a save succeeds; vendor writes are refused with 503 in
+	// the vendor's envelope meanwhile, so no write is acknowledged that
+	// cannot be kept.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2388,6 +2406,8 @@ type GetHealthResponse struct {
 	JSON200 *Health
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ControlErrorResponse
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Health
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2398,6 +2418,11 @@ func (r GetHealthResponse) GetJSON200() *Health {
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
 func (r GetHealthResponse) GetJSON4XX() *ControlErrorResponse {
 	return r.JSON4XX
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetHealthResponse) GetJSON503() *Health {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -2988,7 +3013,11 @@ func (c *ClientWithResponses) DeleteFaultWithResponse(ctx context.Context, id st
 // GetHealthWithResponse Health check
 //
 // Answers 200 as soon as the mock serves requests. Use it to wait for
-// a freshly started mock before running anything against it.
+// a freshly started mock before running anything against it. With a
+// state file, a failed save makes it answer 503 `unhealthy` with the
+// reason until a save succeeds; vendor writes are refused with 503 in
+// the vendor's envelope meanwhile, so no write is acknowledged that
+// cannot be kept.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3393,6 +3422,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 			return nil, err
 		}
 		response.JSON4XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Health
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	}
 

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -42,6 +43,9 @@ type config struct {
 	saveInterval    time.Duration
 	saveWrites      uint64
 	journalSize     int
+	journalBytes    int64
+	journalTotal    int64
+	maxSessions     int
 	sessionIdle     time.Duration
 	maxBody         int64
 	maxHeader       int
@@ -65,8 +69,11 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.BoolVar(&c.noControl, "no-control", false, "serve no control API at all")
 	fs.StringVar(&c.stateFile, "state-file", "", "`path` to load the state from at start and to save it to (atomically)\nperiodically and on shutdown")
 	fs.DurationVar(&c.saveInterval, "save-interval", 5*time.Second, "with --state-file, save changes at least this often")
-	fs.Uint64Var(&c.saveWrites, "save-writes", 100, "with --state-file, also save as soon as this many writes are unsaved")
+	fs.Uint64Var(&c.saveWrites, "save-writes", 100, "with --state-file, also save as soon as this many writes are unsaved;\n1 saves every write before answering it (no acknowledged write is lost)")
 	fs.IntVar(&c.journalSize, "journal-size", mock.DefaultJournalSize, "requests each session's journal keeps")
+	fs.Int64Var(&c.journalBytes, "journal-bytes", mock.DefaultJournalBytes, "bytes each session's journal keeps (oldest requests dropped first)")
+	fs.Int64Var(&c.journalTotal, "journal-total-bytes", mock.DefaultJournalTotalBytes, "bytes all journals keep together")
+	fs.IntVar(&c.maxSessions, "max-sessions", mock.DefaultMaxSessions, "most named sessions at once; more are refused with 429")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "remove named sessions unused for this long")
 	fs.Int64Var(&c.maxBody, "max-body-bytes", 1<<20, "largest vendor request body")
 	fs.IntVar(&c.maxHeader, "max-header-bytes", 64<<10, "largest total size of a request's headers")
@@ -87,6 +94,15 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	if explicit["control-token"] && c.controlToken == "" && os.Getenv("MOCK_CONTROL_TOKEN") != "" {
+		return c, errors.New("--control-token is empty but MOCK_CONTROL_TOKEN is set: an empty flag would switch the token off; " +
+			"unset MOCK_CONTROL_TOKEN to run without a token, or drop the flag to use it")
+	}
+	if c.saveWrites == 0 {
+		return c, errors.New("--save-writes must be at least 1")
 	}
 	return c, nil
 }
@@ -133,8 +149,24 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 
 	opts := mock.Options{
 		Logger: logger, ControlToken: cfg.controlToken, NoControl: cfg.noControl,
-		JournalSize: cfg.journalSize, SessionIdle: cfg.sessionIdle, MaxBodyBytes: cfg.maxBody,
+		LocalControl: cfg.controlToken == "" && !cfg.insecureControl,
+		JournalSize:  cfg.journalSize, JournalBytes: cfg.journalBytes, JournalTotalBytes: cfg.journalTotal,
+		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxBodyBytes: cfg.maxBody,
 		MaxHeaderBytes: cfg.maxHeader, MaxUsersPerOrganization: cfg.maxUsers,
+	}
+	var saver *saver
+	if cfg.stateFile != "" {
+		removed, err := statefile.Prepare(cfg.stateFile)
+		for _, f := range removed {
+			logger.Warn("removed a temporary file an interrupted save left behind", "file", f)
+		}
+		if err != nil {
+			return err
+		}
+		saver = newSaver(cfg.stateFile, logger)
+		if cfg.saveWrites == 1 {
+			opts.Commit = saver.commit
+		}
 	}
 	if cfg.vendors != "" {
 		opts.Vendors = strings.Split(cfg.vendors, ",")
@@ -149,6 +181,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	m, err := mock.New(opts)
 	if err != nil {
 		return fmt.Errorf("cannot start: %w", err)
+	}
+	if saver != nil {
+		saver.m = m
 	}
 	if cfg.stateFile != "" {
 		doc, found, err := statefile.Load(cfg.stateFile)
@@ -187,9 +222,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	defer stop()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	var saver *saver
-	if cfg.stateFile != "" {
-		saver = startSaver(m, cfg.stateFile, cfg.saveInterval, cfg.saveWrites, logger)
+	if saver != nil {
+		saver.start(cfg.saveInterval, cfg.saveWrites)
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "vendors", strings.Join(m.Vendors(), ","),
 		"fixtures", fixturesName(cfg.fixtures), "control", controlMode(cfg), "stateFile", cfg.stateFile)
@@ -232,18 +266,33 @@ func fixturesName(path string) string {
 }
 
 // saver writes the default world to the state file when it changed: after
-// saveWrites writes, or at least every interval, and once more on stop.
+// saveWrites writes, or at least every interval, and once more on stop;
+// with --save-writes 1, also before each write is answered (commit). Saves
+// never overlap, so an older snapshot can never replace a newer one, and
+// writers that wait together share one save.
 type saver struct {
 	m        *mock.Mock
 	path     string
 	log      *slog.Logger
 	done     chan struct{}
 	finished chan error
-	saved    uint64
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	saving bool
+	saved  uint64 // Changes() that the file on disk includes
 }
 
-func startSaver(m *mock.Mock, path string, interval time.Duration, writes uint64, log *slog.Logger) *saver {
-	s := &saver{m: m, path: path, log: log, done: make(chan struct{}), finished: make(chan error, 1), saved: m.Changes()}
+func newSaver(path string, log *slog.Logger) *saver {
+	s := &saver{path: path, log: log, done: make(chan struct{}), finished: make(chan error, 1)}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+func (s *saver) start(interval time.Duration, writes uint64) {
+	s.mu.Lock()
+	s.saved = s.m.Changes()
+	s.mu.Unlock()
 	go func() {
 		poll := time.NewTicker(min(interval, 100*time.Millisecond))
 		defer poll.Stop()
@@ -251,30 +300,67 @@ func startSaver(m *mock.Mock, path string, interval time.Duration, writes uint64
 		for {
 			select {
 			case <-s.done:
-				s.finished <- s.save()
+				s.finished <- s.saveThrough(s.m.Changes())
 				return
 			case now := <-poll.C:
-				pending := m.Changes() - s.saved
+				s.mu.Lock()
+				pending := s.m.Changes() - s.saved
+				s.mu.Unlock()
+				// A failed save leaves its changes pending, so it is
+				// retried every interval until one succeeds.
 				if pending > 0 && (pending >= writes || now.Sub(last) >= interval) {
-					if err := s.save(); err != nil {
-						log.Error("saving state failed", "path", path, "error", err)
-					}
+					_ = s.saveThrough(s.m.Changes())
 					last = now
 				}
 			}
 		}
 	}()
-	return s
 }
 
-func (s *saver) save() error {
+// commit returns once the file holds every change up to changes.
+func (s *saver) commit(changes uint64) error { return s.saveThrough(changes) }
+
+// saveThrough saves unless the file already holds changes, waiting for a
+// save under way rather than starting a second one.
+func (s *saver) saveThrough(changes uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.saved < changes {
+		if s.saving {
+			s.cond.Wait()
+			continue
+		}
+		s.saving = true
+		s.mu.Unlock()
+		through, err := s.save()
+		s.mu.Lock()
+		s.saving = false
+		s.cond.Broadcast()
+		if err != nil {
+			return err
+		}
+		s.saved = max(s.saved, through)
+	}
+	return nil
+}
+
+// save writes the current state and reports the changes it includes;
+// failures mark the mock unhealthy until a save succeeds.
+func (s *saver) save() (uint64, error) {
 	changes := s.m.Changes()
 	if err := statefile.Save(s.path, s.m.State()); err != nil {
-		return err
+		if s.m.SaveProblem() == "" {
+			s.log.Error("saving state failed; vendor writes are refused until a save succeeds", "path", s.path, "error", err)
+		}
+		s.m.SetSaveProblem("saving the state file failed: " + err.Error())
+		return 0, err
 	}
-	s.saved = changes
+	if s.m.SaveProblem() != "" {
+		s.log.Info("state saved again; writes are accepted", "path", s.path)
+		s.m.SetSaveProblem("")
+	}
 	s.log.Debug("state saved", "path", s.path, "changes", changes)
-	return nil
+	return changes, nil
 }
 
 func (s *saver) stop() error {
