@@ -76,6 +76,15 @@ loadgen-smoke:
 ## fuzz-short: the same for 3s each (part of make test).
 ## load-check: the mixed loadgen scenario for LOAD_DURATION (default 3s)
 ## against a fresh mockserver; fails on any 5xx or lost write.
+## soak: 256 connections for 60 s across three sessions with 100 kill -9
+## restarts in the strongest durability mode (--save-writes 1); prints
+## requests served, 5xx, acknowledged writes lost and peak RSS. Not in
+## make test (about 90 s). SOAK_DURATION, SOAK_CONNS, SOAK_KILLS,
+## SOAK_SAVE_WRITES change it.
+.PHONY: soak
+soak:
+	GO="$(GO)" bash scripts/soak.sh
+
 .PHONY: fuzz fuzz-short load-check
 FUZZTIME      ?= 30s
 LOAD_DURATION ?= 3s
