@@ -193,6 +193,7 @@ func TestStateFileSurvivesKills(t *testing.T) {
 		// The city written last before the kill must be at least the last
 		// acknowledged one once saved; every restart must load.
 		stop := time.After(time.Duration(50+rng.IntN(150)) * time.Millisecond)
+		lastAcked := -1
 	writes:
 		for i := 0; ; i++ {
 			select {
@@ -211,12 +212,29 @@ func TestStateFileSurvivesKills(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				acknowledged++
+				lastAcked = i
 			}
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		if _, found, err := statefile.Load(state); err != nil || (!found && acknowledged > 50) {
+		doc, found, err := statefile.Load(state)
+		if err != nil || (!found && acknowledged > 0) {
 			t.Fatalf("round %d: state file unusable after a kill (found=%v): %v\n%s", round, found, err, stderr.String())
+		}
+		// --save-writes 1: the file holds the last acknowledged write, or
+		// the one in flight when the kill came.
+		if lastAcked >= 0 {
+			stored := -1
+			for _, o := range doc.Care360.Organizations {
+				for _, u := range o.Users {
+					if u.Email == "jane.roe@example.com" && u.City != nil {
+						fmt.Sscanf(*u.City, "City "+fmt.Sprint(round)+"-%d", &stored)
+					}
+				}
+			}
+			if stored < lastAcked {
+				t.Fatalf("round %d: write %d was acknowledged but the file holds write %d", round, lastAcked, stored)
+			}
 		}
 	}
 	if acknowledged == 0 {
