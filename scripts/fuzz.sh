@@ -14,6 +14,7 @@ targets=(
 	"./mock/ FuzzCare360List"
 	"./mock/ FuzzCL2CUpdate"
 	"./mock/ FuzzR1Update"
+	"./mock/ FuzzControlDocument"
 	"./mock/fixtures/ FuzzFixturesParse"
 	"./mock/care360/ FuzzDecodeCursor"
 )
