@@ -65,8 +65,8 @@ func main() {
 	fmt.Printf("soak: %d connections for %s, %d kill -9/restart cycles, --save-writes %d\n", c.conns, c.duration, r.kills, c.saveWrites)
 	fmt.Printf("requests served: %d (%.0f/s), 2xx %d, 4xx %d, 5xx %d, refused while down %d\n",
 		r.served.Load(), float64(r.served.Load())/c.duration.Seconds(), r.ok.Load(), r.client.Load(), r.server.Load(), r.down.Load())
-	fmt.Printf("writes acknowledged: %d, acknowledged writes lost: %d (checked after every restart, on %d default-world users)\n",
-		r.acked.Load(), r.lost, r.checkedUsers)
+	fmt.Printf("writes acknowledged: %d, acknowledged writes lost: %d (at most %d in one kill; checked after every restart, on %d default-world users)\n",
+		r.acked.Load(), r.lost, r.maxLost, r.checkedUsers)
 	fmt.Printf("restart to healthy: median %s, max %s; peak RSS: %.1f MiB\n", r.medianRestart, r.maxRestart, float64(r.peakRSS)/(1<<20))
 	if r.server.Load() != 0 || (c.saveWrites == 1 && r.lost != 0) || r.served.Load() == 0 {
 		os.Exit(1)
@@ -75,7 +75,7 @@ func main() {
 
 type result struct {
 	served, ok, client, server, down, acked atomic.Int64
-	lost, checkedUsers, kills               int
+	lost, maxLost, checkedUsers, kills      int
 	peakRSS                                 int64
 	medianRestart, maxRestart               time.Duration
 }
@@ -163,6 +163,7 @@ func run(c config) (*result, error) {
 			break
 		}
 		r.lost += lost
+		r.maxLost = max(r.maxLost, lost)
 		r.checkedUsers = checked
 	}
 	wg.Wait()
