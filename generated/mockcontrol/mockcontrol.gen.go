@@ -744,9 +744,12 @@ type ClientInterface interface {
 	// ListRequests Read the request journal
 	//
 	// The requests the mock served to the vendor APIs (control calls are
-	// not journalled), oldest first, from a ring buffer of the last
-	// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
-	// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+	// not journalled), oldest first: the latest `--journal-size` entries
+	// within `--journal-bytes` (and all sessions' journals within
+	// `--journal-total-bytes`). Secrets show as `[REDACTED]`: every
+	// vendor's credential header, `X-Mock-Control-Token`,
+	// `Proxy-Authorization`, `Cookie` and query parameters that look like
+	// keys. With
 	// `format=scenario` the selected entries come back as a scenario file
 	// (YAML) that replays them; credentials in it are references to the
 	// fixture accounts, never the secrets.
@@ -769,8 +772,13 @@ type ClientInterface interface {
 	// The isolated worlds that exist besides the default one. A request
 	// carrying `X-Mock-Session: <name>`, or sent under the path prefix
 	// `/__sessions/<name>/`, sees the session's own users, journal and
-	// fault rules, created on first use from the startup fixtures.
-	// Sessions idle for longer than `--session-idle` are removed.
+	// fault rules. A session is created by a control call (seeded by
+	// `PUT /__mock/sessions/{name}/state`, or from the startup fixtures by
+	// any control call naming it) or by a vendor request carrying a
+	// credential of the startup fixtures; any other request naming an
+	// unknown session gets 404 and creates nothing. At most
+	// `--max-sessions` exist (beyond: 429). Sessions idle for longer than
+	// `--session-idle` are removed.
 	//
 	// Corresponds with GET /__mock/sessions (the `ListSessions` operationId).
 	ListSessions(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1037,9 +1045,12 @@ func (c *Client) ClearRequests(ctx context.Context, params *ClearRequestsParams,
 // ListRequests Read the request journal
 //
 // The requests the mock served to the vendor APIs (control calls are
-// not journalled), oldest first, from a ring buffer of the last
-// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
-// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+// not journalled), oldest first: the latest `--journal-size` entries
+// within `--journal-bytes` (and all sessions' journals within
+// `--journal-total-bytes`). Secrets show as `[REDACTED]`: every
+// vendor's credential header, `X-Mock-Control-Token`,
+// `Proxy-Authorization`, `Cookie` and query parameters that look like
+// keys. With
 // `format=scenario` the selected entries come back as a scenario file
 // (YAML) that replays them; credentials in it are references to the
 // fixture accounts, never the secrets.
@@ -1082,8 +1093,13 @@ func (c *Client) ResetState(ctx context.Context, reqEditors ...RequestEditorFn) 
 // The isolated worlds that exist besides the default one. A request
 // carrying `X-Mock-Session: <name>`, or sent under the path prefix
 // `/__sessions/<name>/`, sees the session's own users, journal and
-// fault rules, created on first use from the startup fixtures.
-// Sessions idle for longer than `--session-idle` are removed.
+// fault rules. A session is created by a control call (seeded by
+// `PUT /__mock/sessions/{name}/state`, or from the startup fixtures by
+// any control call naming it) or by a vendor request carrying a
+// credential of the startup fixtures; any other request naming an
+// unknown session gets 404 and creates nothing. At most
+// `--max-sessions` exist (beyond: 429). Sessions idle for longer than
+// `--session-idle` are removed.
 //
 // Corresponds with GET /__mock/sessions (the `ListSessions` operationId).
 func (c *Client) ListSessions(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2063,9 +2079,12 @@ type ClientWithResponsesInterface interface {
 	// ListRequestsWithResponse Read the request journal
 	//
 	// The requests the mock served to the vendor APIs (control calls are
-	// not journalled), oldest first, from a ring buffer of the last
-	// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
-	// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+	// not journalled), oldest first: the latest `--journal-size` entries
+	// within `--journal-bytes` (and all sessions' journals within
+	// `--journal-total-bytes`). Secrets show as `[REDACTED]`: every
+	// vendor's credential header, `X-Mock-Control-Token`,
+	// `Proxy-Authorization`, `Cookie` and query parameters that look like
+	// keys. With
 	// `format=scenario` the selected entries come back as a scenario file
 	// (YAML) that replays them; credentials in it are references to the
 	// fixture accounts, never the secrets.
@@ -2092,8 +2111,13 @@ type ClientWithResponsesInterface interface {
 	// The isolated worlds that exist besides the default one. A request
 	// carrying `X-Mock-Session: <name>`, or sent under the path prefix
 	// `/__sessions/<name>/`, sees the session's own users, journal and
-	// fault rules, created on first use from the startup fixtures.
-	// Sessions idle for longer than `--session-idle` are removed.
+	// fault rules. A session is created by a control call (seeded by
+	// `PUT /__mock/sessions/{name}/state`, or from the startup fixtures by
+	// any control call naming it) or by a vendor request carrying a
+	// credential of the startup fixtures; any other request naming an
+	// unknown session gets 404 and creates nothing. At most
+	// `--max-sessions` exist (beyond: 429). Sessions idle for longer than
+	// `--session-idle` are removed.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3048,9 +3072,12 @@ func (c *ClientWithResponses) ClearRequestsWithResponse(ctx context.Context, par
 // ListRequestsWithResponse Read the request journal
 //
 // The requests the mock served to the vendor APIs (control calls are
-// not journalled), oldest first, from a ring buffer of the last
-// `--journal-size` entries. Secrets are redacted: `cv-api-key`,
-// `X-API-Key` and `Authorization` show as `[REDACTED]`. With
+// not journalled), oldest first: the latest `--journal-size` entries
+// within `--journal-bytes` (and all sessions' journals within
+// `--journal-total-bytes`). Secrets show as `[REDACTED]`: every
+// vendor's credential header, `X-Mock-Control-Token`,
+// `Proxy-Authorization`, `Cookie` and query parameters that look like
+// keys. With
 // `format=scenario` the selected entries come back as a scenario file
 // (YAML) that replays them; credentials in it are references to the
 // fixture accounts, never the secrets.
@@ -3089,8 +3116,13 @@ func (c *ClientWithResponses) ResetStateWithResponse(ctx context.Context, reqEdi
 // The isolated worlds that exist besides the default one. A request
 // carrying `X-Mock-Session: <name>`, or sent under the path prefix
 // `/__sessions/<name>/`, sees the session's own users, journal and
-// fault rules, created on first use from the startup fixtures.
-// Sessions idle for longer than `--session-idle` are removed.
+// fault rules. A session is created by a control call (seeded by
+// `PUT /__mock/sessions/{name}/state`, or from the startup fixtures by
+// any control call naming it) or by a vendor request carrying a
+// credential of the startup fixtures; any other request naming an
+// unknown session gets 404 and creates nothing. At most
+// `--max-sessions` exist (beyond: 429). Sessions idle for longer than
+// `--session-idle` are removed.
 //
 // Returns a wrapper object for the known response body format(s).
 //
