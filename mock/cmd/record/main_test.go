@@ -41,6 +41,17 @@ func TestRecordWritesTheSessionAsAScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if info, err := os.Stat(out); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the recording (bodies may carry health data) is not private: %v %v", info.Mode(), err)
+	}
+	// An existing world-readable file is narrowed when overwritten.
+	os.Chmod(out, 0o644)
+	if err := run([]string{"--url", srv.URL, "--session", "qa", "--vendor", "care360", "--name", "listed", "--out", out}, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if info, _ := os.Stat(out); info.Mode().Perm() != 0o600 {
+		t.Fatalf("an overwritten recording kept mode %v", info.Mode())
+	}
 	for _, want := range []string{"name: listed", "vendor: care360", "cv-api-key: ${credential.care360.org_demo}", "limit: \"1\""} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the file lacks %q:\n%s", want, b)
