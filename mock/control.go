@@ -198,6 +198,12 @@ func (h *control) apply(c echo.Context, op func(*fixtures.Document) error) error
 	return jsonresp.Write(c, http.StatusOK, sessionOf(c).world.counts())
 }
 
+// maxYAMLControlBytes caps YAML documents sent to the control API. YAML
+// decodes through a node per value (about 200 bytes of memory per byte of
+// a dense document, against at most about 70 for JSON), so large worlds
+// travel as JSON, which GET /__mock/state writes anyway.
+const maxYAMLControlBytes = 2 << 20
+
 // readDocument reads a JSON or YAML fixture document from the body.
 func (h *control) readDocument(r *http.Request) (*fixtures.Document, int, []string) {
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
@@ -211,6 +217,10 @@ func (h *control) readDocument(r *http.Request) (*fixtures.Document, int, []stri
 	}
 	if int64(len(body)) > h.m.maxControl {
 		return nil, http.StatusRequestEntityTooLarge, []string{"The request body exceeds the " + validation.SizeWords(h.m.maxControl) + " limit"}
+	}
+	if len(body) > maxYAMLControlBytes && !json.Valid(body) {
+		return nil, http.StatusRequestEntityTooLarge, []string{"A document over " + validation.SizeWords(maxYAMLControlBytes) +
+			" must be JSON: decoding YAML costs about 200 bytes of memory per byte; send it as JSON, or load it with --fixtures"}
 	}
 	doc, err := fixtures.Parse(body)
 	if err != nil {

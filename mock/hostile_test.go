@@ -95,6 +95,9 @@ var attacks = []attack{
 	{"control: a long YAML list where an object list is expected", "PUT", "/__mock/state", []string{"Content-Type", "application/yaml"},
 		func(s int) string { return "care360:\n  organizations:\n" + strings.Repeat("    - 1\n", 1000*s) },
 		400, `{"errors":["care360.organizations[0] must be an object",`, ""},
+	{"control: a YAML document over 2 MiB", "PUT", "/__mock/state", []string{"Content-Type", "application/yaml"},
+		func(s int) string { return "care360: {organizations: [" + list(1<<20+1000*s, "1") + "]}" },
+		413, `{"errors":["A document over 2 MiB must be JSON: decoding YAML costs about 200 bytes of memory per byte; send it as JSON, or load it with --fixtures"]}`, ""},
 	{"control: JSON duplicate keys", "POST", "/__mock/state", jsonType,
 		func(s int) string {
 			return `{"cl2c":{"tenants":[` + list(100*s, `{"id":"t","apiKeys":["k"],"id":"u"}`) + `]}}`

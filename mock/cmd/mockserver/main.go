@@ -48,6 +48,7 @@ type config struct {
 	maxSessions     int
 	sessionIdle     time.Duration
 	maxBody         int64
+	maxControl      int64
 	maxHeader       int
 	maxUsers        int
 	readTimeout     time.Duration
@@ -76,6 +77,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.maxSessions, "max-sessions", mock.DefaultMaxSessions, "most named sessions at once; more are refused with 429")
 	fs.DurationVar(&c.sessionIdle, "session-idle", 30*time.Minute, "remove named sessions unused for this long")
 	fs.Int64Var(&c.maxBody, "max-body-bytes", 1<<20, "largest vendor request body")
+	fs.Int64Var(&c.maxControl, "max-control-bytes", 64<<20, "largest control API document (JSON; YAML is limited to 2 MiB)")
 	fs.IntVar(&c.maxHeader, "max-header-bytes", 64<<10, "largest total size of a request's headers")
 	fs.IntVar(&c.maxUsers, "max-users-per-org", 2_000_000, "most users one Care360 organization, CL2C tenant or R1 company may hold")
 	fs.DurationVar(&c.readTimeout, "read-timeout", 30*time.Second, "time to read a whole request")
@@ -151,7 +153,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Logger: logger, ControlToken: cfg.controlToken, NoControl: cfg.noControl,
 		LocalControl: cfg.controlToken == "" && !cfg.insecureControl,
 		JournalSize:  cfg.journalSize, JournalBytes: cfg.journalBytes, JournalTotalBytes: cfg.journalTotal,
-		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxBodyBytes: cfg.maxBody,
+		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxBodyBytes: cfg.maxBody, MaxControlBodyBytes: cfg.maxControl,
 		MaxHeaderBytes: cfg.maxHeader, MaxUsersPerOrganization: cfg.maxUsers,
 	}
 	var saver *saver

@@ -69,7 +69,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	if err := run(context.Background(), []string{"--help"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, flag := range []string{"-addr", "-fixtures", "-vendors", "-log-level", "-control-token", "-insecure-control", "-no-control", "-state-file", "-journal-size", "-max-body-bytes"} {
+	for _, flag := range []string{"-addr", "-fixtures", "-vendors", "-log-level", "-control-token", "-insecure-control", "-no-control", "-state-file", "-save-writes", "-journal-size", "-journal-bytes", "-journal-total-bytes", "-max-sessions", "-max-body-bytes", "-max-control-bytes"} {
 		if !strings.Contains(out.String(), flag) {
 			t.Errorf("--help does not explain %s", flag)
 		}
