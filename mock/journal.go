@@ -103,6 +103,7 @@ type journal struct {
 	maxBytes int64
 	budget   *byteBudget
 	lastSeq  int64 // sequence numbers keep counting across clears
+	retired  bool  // its session is gone: keep nothing more
 }
 
 func newJournal(maxCount int, maxBytes int64, budget *byteBudget) *journal {
@@ -126,7 +127,7 @@ func (j *journal) add(e entry) {
 	defer j.mu.Unlock()
 	j.lastSeq++
 	e.view.Seq = j.lastSeq
-	if e.size > j.maxBytes {
+	if e.size > j.maxBytes || j.retired {
 		return
 	}
 	for j.len() > 0 && (j.len() >= j.maxCount || j.bytes+e.size > j.maxBytes) {
@@ -177,6 +178,16 @@ func (j *journal) clear() {
 	defer j.mu.Unlock()
 	j.budget.give(j.bytes)
 	j.items, j.head, j.bytes = nil, 0, 0
+}
+
+// retire empties the journal of a removed session for good, so a request
+// still finishing in it cannot take bytes of the shared budget that
+// nothing would hand back.
+func (j *journal) retire() {
+	j.clear()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.retired = true
 }
 
 // cappedBuffer keeps the first journalBodyCap bytes written to it.

@@ -157,3 +157,27 @@ func TestJournalBytesBounded(t *testing.T) {
 		t.Fatalf("the journals keep %d body bytes together (limit %d)", kept, total)
 	}
 }
+
+// TestDeletedSessionsGiveTheirJournalBytesBack creates and deletes sessions
+// whose journals fill the whole shared budget: a later session still
+// journals its requests.
+func TestDeletedSessionsGiveTheirJournalBytesBack(t *testing.T) {
+	m, err := mock.New(mock.Options{JournalBytes: 64 << 10, JournalTotalBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"action":"UPDATE_PROFILE","data":{"email":"nobody@example.com","address":"` + strings.Repeat("x", 20_000) + `"}}`
+	for i := range 20 {
+		name := fmt.Sprint("short-lived-", i)
+		for range 4 {
+			serveWith(m, "POST", "/api/v1/users", body, "cv-api-key", "cv-demo-key", "Content-Type", "application/json", mock.SessionHeader, name)
+		}
+		if rec := serveWith(m, "DELETE", "/__mock/sessions/"+name, ""); rec.Code != 204 {
+			t.Fatalf("delete: %d", rec.Code)
+		}
+	}
+	serveWith(m, "POST", "/api/v1/users", body, "cv-api-key", "cv-demo-key", "Content-Type", "application/json", mock.SessionHeader, "last")
+	if got := serveWith(m, "GET", "/__mock/requests", "", mock.SessionHeader, "last").Body.String(); !strings.Contains(got, `"seq":1,`) {
+		t.Fatalf("the last session journals nothing: %.300s", got)
+	}
+}

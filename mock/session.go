@@ -94,7 +94,7 @@ func (r *sessions) remove(name string) bool {
 	defer r.mu.Unlock()
 	s, ok := r.byName[name]
 	if ok {
-		s.journal.clear()
+		s.journal.retire()
 		delete(r.byName, name)
 	}
 	return ok
@@ -126,7 +126,7 @@ func (r *sessions) sweepLocked(now time.Time) {
 	cutoff := now.Add(-r.idle).UnixNano()
 	for name, s := range r.byName {
 		if s.lastUsed.Load() < cutoff {
-			s.journal.clear()
+			s.journal.retire()
 			delete(r.byName, name)
 		}
 	}
