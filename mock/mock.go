@@ -348,6 +348,9 @@ type heldWriter struct {
 
 func (w *heldWriter) Header() http.Header { return w.real.Header() }
 
+// Unwrap lets a drop fault reach the connection.
+func (w *heldWriter) Unwrap() http.ResponseWriter { return w.real }
+
 func (w *heldWriter) WriteHeader(status int) { w.status = status }
 
 func (w *heldWriter) Write(p []byte) (int, error) {
