@@ -191,7 +191,7 @@ func New(opts Options) (*Mock, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.handleError
 	e.Pre(rewriteSessionPath)
-	e.Use(m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.countChanges, m.journalize, recoverPanics, m.injectFaults, m.holdWorld)
+	e.Use(m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.journalize, m.countChanges, recoverPanics, m.injectFaults, m.holdWorld)
 	world := func(c echo.Context) *world { return sessionOf(c).world }
 	register := map[string]func() error{
 		Care360: func() error {

@@ -133,6 +133,12 @@ func TestFailingSaveRefusesWrites(t *testing.T) {
 	if code, _ := call(t, http.MethodGet, base+"/api/v1/users?limit=1", "", "cv-api-key", "cv-demo-key"); code != 200 {
 		t.Fatalf("reads must go on while saves fail: %d", code)
 	}
+	// The journal shows what the client was answered, not what the
+	// handler had prepared.
+	_, journal := call(t, http.MethodGet, base+"/__mock/requests?method=POST", "")
+	if strings.Count(journal, `"status":503`) != 2 || strings.Count(journal, `"status":200`) != 1 {
+		t.Fatalf("journal: %s", journal)
+	}
 	if err := os.Rename(dir+".away", dir); err != nil {
 		t.Fatal(err)
 	}
