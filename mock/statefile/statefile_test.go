@@ -43,3 +43,17 @@ func TestDamagedFileIsAnError(t *testing.T) {
 		t.Fatalf("found=%v err=%v", found, err)
 	}
 }
+
+// BenchmarkSave is the cost of one save of the default accounts, which
+// --save-writes 1 pays per group of concurrent writes: encoding, write,
+// fsync of the file and of the directory, rename.
+func BenchmarkSave(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "state.json")
+	doc := fixtures.Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := statefile.Save(path, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
