@@ -21,8 +21,8 @@ func TestHealthProbesLogOnlyAtDebug(t *testing.T) {
 		skip  []string
 	}{
 		{slog.LevelInfo, "", []string{"path=/__mock/state"}, []string{"path=/__mock/health"}},
-		{slog.LevelInfo, "s3cret", []string{"level=INFO msg=request method=GET path=/__mock/health vendor=\"\" status=401"}, []string{"status=200"}},
-		{slog.LevelDebug, "", []string{"level=DEBUG msg=request method=GET path=/__mock/health vendor=\"\" status=200", "path=/__mock/state"}, nil},
+		{slog.LevelInfo, "s3cret", []string{"level=INFO msg=request method=GET path=/__mock/health query=\"\" vendor=\"\" status=401"}, []string{"status=200"}},
+		{slog.LevelDebug, "", []string{"level=DEBUG msg=request method=GET path=/__mock/health query=\"\" vendor=\"\" status=200", "path=/__mock/state"}, nil},
 	} {
 		var logs bytes.Buffer
 		m, err := mock.New(mock.Options{ControlToken: tt.token, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: tt.level}))})

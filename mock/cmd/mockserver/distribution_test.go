@@ -88,7 +88,9 @@ func TestHealthURL(t *testing.T) {
 
 // startServer runs the server with args on a free loopback port until the
 // test ends.
-func startServer(t *testing.T, args ...string) string {
+// startCheckedServer waits with the healthcheck subcommand itself, so a
+// token-protected server counts as up only when the check passes.
+func startCheckedServer(t *testing.T, args ...string) string {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -113,9 +115,9 @@ func startServer(t *testing.T, args ...string) string {
 }
 
 func TestHealthcheckSubcommand(t *testing.T) {
-	protected := startServer(t, "--control-token", "s3cret")
+	protected := startCheckedServer(t, "--control-token", "s3cret")
 	closed := freeAddr(t)
-	noControl := startServer(t, "--no-control")
+	noControl := startCheckedServer(t, "--no-control")
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
