@@ -1,6 +1,7 @@
 package care360
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -72,22 +73,22 @@ func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
 
 // UpdateUser serves POST /api/v1/users, both actions.
 func (h *Handlers) UpdateUser(c echo.Context) error {
-	// The validator has checked the body against the oneOf already; decode
-	// the envelope once and the data once, rather than through the
-	// generated union (which parses the body again for each accessor).
+	// The validator has checked the body against the oneOf already and
+	// kept only the members it declares; take the envelope, then the data
+	// of the action it names.
 	var req struct {
 		Action string          `json:"action"`
 		Data   json.RawMessage `json:"data"`
 	}
-	if err := json.Unmarshal(validation.Body(c), &req); err != nil {
-		return refuse(c, http.StatusBadRequest, "The request body is not valid JSON: "+err.Error())
+	if err := validation.Decode(c, &req); err != nil {
+		return refuse(c, http.StatusBadRequest, "The request body could not be read: "+err.Error())
 	}
 	o := c.Get(orgKey).(*org)
 	store := h.store(c)
 	switch req.Action {
 	case string(api.UPDATEPROFILE):
 		var data api.ProfileUpdate
-		if err := json.Unmarshal(req.Data, &data); err != nil {
+		if err := strict(req.Data, &data); err != nil {
 			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
 		}
 		u, refusal := store.updateProfile(o, &data)
@@ -99,7 +100,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		return jsonresp.Write(c, http.StatusOK, resp)
 	case string(api.UPDATEEMAIL):
 		var data api.EmailUpdate
-		if err := json.Unmarshal(req.Data, &data); err != nil {
+		if err := strict(req.Data, &data); err != nil {
 			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
 		}
 		u, refusal := store.updateEmail(o, &data)
@@ -113,6 +114,14 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		return refuse(c, http.StatusBadRequest, "action is required")
 	}
 	return refuse(c, http.StatusBadRequest, "action must be one of UPDATE_EMAIL, UPDATE_PROFILE")
+}
+
+// strict decodes the data member that validation.Decode handed over:
+// its names are the schema's, so no other member can slip in.
+func strict(data json.RawMessage, into any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(into)
 }
 
 // refuse writes Care360's error envelope.

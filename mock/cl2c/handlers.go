@@ -1,7 +1,6 @@
 package cl2c
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode"
@@ -81,7 +80,7 @@ func (h *Handlers) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 // the body against the schema.
 func (h *Handlers) UpdateUser(c echo.Context) error {
 	var req api.UpdateUserRequest
-	if err := json.Unmarshal(validation.Body(c), &req); err != nil {
+	if err := validation.Decode(c, &req); err != nil {
 		// Unreachable after validation; answered like any body the mock
 		// cannot read rather than with a 500.
 		return validationProblem(c, map[string][]string{"body": {msgNotJSON}})

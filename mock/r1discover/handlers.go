@@ -1,7 +1,6 @@
 package r1discover
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,7 +105,7 @@ func bearerToken(r *http.Request) string {
 // The validator has already checked the body's types.
 func (h *Handlers) UpdateCompanyUser(c echo.Context, _ int, clientID string) error {
 	var req api.UpdateUserRequest
-	if err := json.Unmarshal(validation.Body(c), &req); err != nil {
+	if err := validation.Decode(c, &req); err != nil {
 		// Unreachable after validation; answered like any body the mock
 		// cannot read rather than with a 500.
 		return refuse(c, http.StatusBadRequest, msgNotJSON, nil)

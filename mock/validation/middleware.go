@@ -71,6 +71,19 @@ func New(cfg Config) (echo.MiddlewareFunc, error) {
 		// Defaults stay out of the body: handlers must tell an omitted
 		// field from a sent one.
 		SkipSettingDefaults: true,
+		// Handlers act on the value validation accepted, never on a
+		// second decode of the raw body.
+		KeepValidatedValue:      true,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{Formats()},
+	}
+	for _, item := range cfg.Document.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				if _, err := unknownFieldsPolicy(op.RequestBody.Value); err != nil {
+					return nil, fmt.Errorf("validation: %s: %w", op.OperationID, err)
+				}
+			}
+		}
 	}
 	options.WithCustomSchemaErrorFunc(ShortSchemaError)
 	v := &validator{router: router, options: options, render: cfg.Render, max: cfg.MaxBodyBytes, bounds: cfg.Bounds}
@@ -141,8 +154,35 @@ func (v *validator) check(c echo.Context) *Problem {
 		return p
 	}
 	if body := Body(c); body != nil {
+		kept, _ := req.Body.(interface{ ValidatedValue() any })
 		req.Body = io.NopCloser(bytes.NewReader(body))
+		if kept == nil {
+			return &Problem{Kind: Failure, Status: http.StatusInternalServerError, Message: "The validated request body was not kept"}
+		}
+		if p := v.keep(c, route.Operation.RequestBody.Value, kept.ValidatedValue()); p != nil {
+			return p
+		}
 	}
+	return nil
+}
+
+// keep reduces the validated body to the members its schema declares,
+// refusing the undeclared ones the document's policy refuses, and keeps
+// the result for Decode.
+func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) *Problem {
+	policy, _ := unknownFieldsPolicy(body) // checked in New
+	var schema *openapi3.Schema
+	if mt := body.Content.Get(echo.MIMEApplicationJSON); mt != nil && mt.Schema != nil {
+		schema = mt.Schema.Value
+	}
+	var refused []FieldProblem
+	reduced := reduce(schema, value, nil, policy, v.options.SchemaValidationOptions, &refused)
+	if len(refused) > 0 {
+		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: refused}
+		p.Message = p.FieldMessages()
+		return p
+	}
+	c.Set(valueKey, validatedValue{value: reduced})
 	return nil
 }
 

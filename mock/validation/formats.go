@@ -1,0 +1,75 @@
+package validation
+
+import (
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Formats are the string formats the mock enforces wherever a document
+// names them, for vendor requests and fixture documents alike, so that a
+// value the API accepts is always one a fixture document may hold.
+//
+//   - date: a calendar date, YYYY-MM-DD (1995-02-30 is refused);
+//   - date-time: an RFC 3339 date-time that exists on the calendar;
+//   - email: a bare address (no display name, no surrounding space).
+func Formats() openapi3.SchemaValidationOption {
+	return openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+		"date":      openapi3.NewCallbackValidator(checkDate),
+		"date-time": openapi3.NewCallbackValidator(checkDateTime),
+		"email":     openapi3.NewCallbackValidator(checkEmail),
+	})
+}
+
+var (
+	errNotDate     = errors.New("not a calendar date in YYYY-MM-DD format")
+	errNotDateTime = errors.New("not an RFC 3339 date-time")
+	errNotEmail    = errors.New("not an email address")
+)
+
+func checkDate(s string) error {
+	if !IsDate(s) {
+		return errNotDate
+	}
+	return nil
+}
+
+func checkDateTime(s string) error {
+	if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+		return errNotDateTime
+	}
+	return nil
+}
+
+func checkEmail(s string) error {
+	if !EmailAddress(s) {
+		return errNotEmail
+	}
+	return nil
+}
+
+// IsDate reports whether s is a calendar date written YYYY-MM-DD.
+func IsDate(s string) bool {
+	if len(s) != len("2006-01-02") {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// EmailAddress reports whether s is a bare email address: what a form's
+// email rule lets through. net/mail must parse it with no display name and
+// no surrounding space or comment, and both sides of the @ must be
+// non-empty. A host without a dot (user@localhost) is allowed, as RFC 5322
+// allows it.
+func EmailAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at < len(s)-1
+}

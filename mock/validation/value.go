@@ -1,0 +1,205 @@
+package validation
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+)
+
+// UnknownFieldsExtension on an operation's requestBody says what the mock
+// does with a body member its schema does not declare, wrong-case
+// spellings of declared fields included. Each vendor decides in its
+// document, marked x-mock-inferred:
+//
+//   - "ignore": the member is dropped before the handler sees the body, so
+//     it can never be stored;
+//   - "refuse-other-case": a member spelled like a declared field in
+//     another case is refused as a schema problem of that member; other
+//     unknown members are dropped as with "ignore";
+//   - "refuse": every undeclared member is refused.
+const UnknownFieldsExtension = "x-mock-unknown-fields"
+
+type unknownFields int
+
+const (
+	ignoreUnknown unknownFields = iota
+	refuseOtherCase
+	refuseUnknown
+)
+
+func unknownFieldsPolicy(body *openapi3.RequestBody) (unknownFields, error) {
+	v, ok := body.Extensions[UnknownFieldsExtension]
+	if !ok {
+		return ignoreUnknown, nil
+	}
+	switch v {
+	case "ignore":
+		return ignoreUnknown, nil
+	case "refuse-other-case":
+		return refuseOtherCase, nil
+	case "refuse":
+		return refuseUnknown, nil
+	}
+	return 0, fmt.Errorf("%s: unknown value %v (ignore, refuse-other-case, refuse)", UnknownFieldsExtension, v)
+}
+
+// valueKey is the echo context key of the body value the validator
+// accepted, reduced to the members its schema declares.
+const valueKey = "validation.value"
+
+// Decode fills into (a generated request type) from the body value the
+// validator accepted. Members the schema does not declare were removed
+// before, so every name that reaches encoding/json here is one the schema
+// spells exactly: its case-insensitive name matching cannot pick up a
+// member that validation did not check. Handlers must not read the raw
+// body.
+func Decode(c echo.Context, into any) error {
+	v, ok := c.Get(valueKey).(validatedValue)
+	if !ok {
+		return fmt.Errorf("validation: no validated body for this request")
+	}
+	b, err := json.Marshal(v.value)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(into)
+}
+
+// validatedValue wraps the value so a nil body value (JSON null) is still
+// told apart from no value at all.
+type validatedValue struct{ value any }
+
+// declared returns the schema's declared members for the value, resolving
+// oneOf by its discriminator (or the first branch the value satisfies)
+// and merging allOf branches; ok is false when the schema says nothing
+// about object members.
+func declared(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaValidationOption) (props openapi3.Schemas, additional *openapi3.Schema, ok bool) {
+	if s == nil {
+		return nil, nil, false
+	}
+	props = openapi3.Schemas{}
+	found := false
+	if len(s.Properties) > 0 || s.Type.Is("object") {
+		found = true
+		for k, v := range s.Properties {
+			props[k] = v
+		}
+		if ap := s.AdditionalProperties.Schema; ap != nil {
+			additional = ap.Value
+		}
+	}
+	for _, ref := range s.AllOf {
+		if p, a, ok := declared(ref.Value, obj, opts); ok {
+			found = true
+			for k, v := range p {
+				props[k] = v
+			}
+			if a != nil {
+				additional = a
+			}
+		}
+	}
+	if branch := chosenBranch(s, obj, opts); branch != nil {
+		if p, a, ok := declared(branch, obj, opts); ok {
+			found = true
+			for k, v := range p {
+				props[k] = v
+			}
+			if a != nil {
+				additional = a
+			}
+		}
+	}
+	return props, additional, found
+}
+
+// chosenBranch is the oneOf/anyOf branch a valid value took.
+func chosenBranch(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaValidationOption) *openapi3.Schema {
+	branches := s.OneOf
+	if len(branches) == 0 {
+		branches = s.AnyOf
+	}
+	if len(branches) == 0 {
+		return nil
+	}
+	if d := s.Discriminator; d != nil {
+		if tag, ok := obj[d.PropertyName].(string); ok {
+			if ref, ok := d.Mapping[tag]; ok {
+				for _, b := range branches {
+					if b.Ref == ref.Ref {
+						return b.Value
+					}
+				}
+			}
+		}
+	}
+	for _, b := range branches {
+		if b.Value.VisitJSON(obj, opts...) == nil {
+			return b.Value
+		}
+	}
+	return nil
+}
+
+// reduce returns v with every object member its schema does not declare
+// removed, and lists the members the policy refuses (by dotted path).
+func reduce(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]FieldProblem) any {
+	switch x := v.(type) {
+	case map[string]any:
+		props, additional, ok := declared(s, x, opts)
+		if !ok {
+			return x
+		}
+		out := make(map[string]any, len(x))
+		for k, member := range x {
+			at := append(path[:len(path):len(path)], k)
+			if p, known := props[k]; known {
+				out[k] = reduce(p.Value, member, at, policy, opts, refused)
+				continue
+			}
+			if additional != nil {
+				out[k] = reduce(additional, member, at, policy, opts, refused)
+				continue
+			}
+			if problem, refuse := unknownMember(k, props, at, policy); refuse {
+				*refused = append(*refused, problem)
+			}
+		}
+		return out
+	case []any:
+		if s == nil || s.Items == nil {
+			return x
+		}
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = reduce(s.Items.Value, item, append(path[:len(path):len(path)], fmt.Sprint(i)), policy, opts, refused)
+		}
+		return out
+	}
+	return v
+}
+
+// unknownMember words a member the schema does not declare, when the
+// policy refuses it.
+func unknownMember(name string, props openapi3.Schemas, at []string, policy unknownFields) (FieldProblem, bool) {
+	field := fieldName("body", "", at)
+	for known := range props {
+		if strings.EqualFold(known, name) {
+			if policy == ignoreUnknown {
+				return FieldProblem{}, false
+			}
+			return FieldProblem{In: "body", Field: field, Keyword: "unknown",
+				Message: field + " is not a field; the field is spelled " + known}, true
+		}
+	}
+	if policy != refuseUnknown {
+		return FieldProblem{}, false
+	}
+	return FieldProblem{In: "body", Field: field, Keyword: "unknown", Message: field + " is not a field"}, true
+}
