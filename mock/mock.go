@@ -427,17 +427,24 @@ func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 
 func isControl(path string) bool { return strings.HasPrefix(path, "/__mock/") || path == "/__mock" }
 
-// VendorOf names the vendor whose paths hold path, or "".
+// VendorOf names the vendor whose paths hold path, or "". R1 Discover
+// owns /api/v1/companies; Care360 every other path under /api/v1/; CL2C
+// /v1/cl2c. An unknown path under a vendor's paths is that vendor's 404.
 func VendorOf(path string) string {
 	switch {
-	case strings.HasPrefix(path, "/api/v1/users"):
-		return Care360
-	case strings.HasPrefix(path, "/v1/cl2c/"):
-		return CL2C
-	case strings.HasPrefix(path, "/api/v1/companies/"):
+	case under(path, "/api/v1/companies"):
 		return R1Discover
+	case under(path, "/api/v1"):
+		return Care360
+	case under(path, "/v1/cl2c"):
+		return CL2C
 	}
 	return ""
+}
+
+// under reports whether path is prefix or below it.
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 // handleError renders every error that reaches Echo in the envelope of the
@@ -474,6 +481,15 @@ func (m *Mock) handleError(err error, c echo.Context) {
 func (m *Mock) renderProblem(c echo.Context, p *validation.Problem) error {
 	if vendor := VendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
 		return renderVendor(c, p)
+	}
+	// The other vendor under /api/v1 answers for one that is not served.
+	if path := c.Request().URL.Path; under(path, "/api/v1") {
+		switch {
+		case slices.Contains(m.vendors, R1Discover):
+			return r1discover.Render(c, p)
+		case slices.Contains(m.vendors, Care360):
+			return care360.Render(c, p)
+		}
 	}
 	return controlError(c, p.Status, p.Message)
 }

@@ -154,7 +154,7 @@ func TestFaults(t *testing.T) {
 	}
 	// A vendor-envelope error, once.
 	addFault(t, m, `{"match":{"method":"GET","path":"/api/v1/users"},"vendorError":{"status":500,"message":"Internal server error"},"times":1}`)
-	if rec := list(); rec.Code != 500 || rec.Body.String() != `{"status":500,"success":false,"message":"Internal server error"}` {
+	if rec := list(); rec.Code != 500 || rec.Body.String() != `{"status":500,"success":false,"error":"Internal server error","code":"SERVER_ERROR"}` {
 		t.Fatalf("vendor error: %d %s", rec.Code, rec.Body)
 	}
 	if rec := list(); rec.Code != 200 {

@@ -184,6 +184,21 @@ func (e ProfileUpdatedResponseMessage) Valid() bool {
 	}
 }
 
+// Defines values for QueryErrorSuccess.
+const (
+	QueryErrorSuccessFalse QueryErrorSuccess = false
+)
+
+// Valid indicates whether the value is a known member of the QueryErrorSuccess enum.
+func (e QueryErrorSuccess) Valid() bool {
+	switch e {
+	case QueryErrorSuccessFalse:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdateEmailRequestAction.
 const (
 	UPDATEEMAIL UpdateEmailRequestAction = "UPDATE_EMAIL"
@@ -273,12 +288,14 @@ type Communication struct {
 
 // EmailUpdate defines model for EmailUpdate.
 type EmailUpdate struct {
-	// CurrentEmail The user's current email address (matched case-insensitively, inferred).
+	// CurrentEmail The user's current email address, matched case-insensitively; must not be empty (inferred).
 	//
 	// Example: john.doe@carevalidate.com
 	CurrentEmail string `json:"currentEmail"`
 
-	// NewEmail The new email address.
+	// NewEmail The new email address. It must be a bare email address: no
+	// display name, no surrounding spaces (inferred).
+	//
 	//
 	// Example: doe.john@carevalidate.com
 	NewEmail string `json:"newEmail"`
@@ -330,7 +347,7 @@ type ErrorResponse struct {
 // ErrorResponseSuccess defines model for ErrorResponse.Success.
 type ErrorResponseSuccess bool
 
-// GetUsersError A missing or unknown key, or an invalid query parameter.
+// GetUsersError A missing or unknown key, or a refused query parameter; the missing-key body is one of the envelope's values.
 type GetUsersError struct {
 	union json.RawMessage
 }
@@ -388,23 +405,33 @@ type PageMeta struct {
 // ProfileUpdate The profile fields to change. `email` selects the user; every other
 // field is optional and left as it was when omitted.
 type ProfileUpdate struct {
-	// Email The user's email address; selects the user (case-insensitively, inferred).
+	// Email The user's email address; selects the user, compared
+	// case-insensitively, and must not be empty (inferred).
+	//
 	//
 	// Example: john.doe@example.com
 	Email string `json:"email"`
 
-	// FirstName Example: John
+	// FirstName First name; must not be empty or only spaces (inferred).
+	//
+	// Example: John
 	FirstName *string `json:"firstName,omitempty"`
 
-	// LastName Example: Doe
+	// LastName Last name; must not be empty or only spaces (inferred).
+	//
+	// Example: Doe
 	LastName *string `json:"lastName,omitempty"`
 
-	// Dob Date of birth, `YYYY-MM-DD`.
+	// Dob Date of birth, `YYYY-MM-DD`; it must exist on the calendar (`1995-02-30` is refused, inferred).
 	//
 	// Example: 1995-10-01
 	Dob *string `json:"dob,omitempty"`
 
-	// PhoneNumber Must not be the phone number of another user.
+	// PhoneNumber Must not be the phone number of another user, in any
+	// organization, and must not be empty: the page offers null to
+	// reset `address2` only, so an empty number is refused rather than
+	// taken to clear it (inferred).
+	//
 	//
 	// Example: +11111111111
 	PhoneNumber *string `json:"phoneNumber,omitempty"`
@@ -428,17 +455,20 @@ type ProfileUpdate struct {
 	// City Example: NYC
 	City *string `json:"city,omitempty"`
 
-	// State Two-letter state abbreviation.
+	// State Two-character state abbreviation; two letters of either case (inferred).
 	//
 	// Example: NY
 	State *string `json:"state,omitempty"`
 
-	// Country Two-letter country code.
+	// Country Two-character country code; two letters of either case (inferred).
 	//
 	// Example: US
 	Country *string `json:"country,omitempty"`
 
-	// PostalCode Postal code, `12345` or `12345-6789`.
+	// PostalCode Postal code. The page gives `12345` and `12345-6789` as examples
+	// next to a `country` field, so other countries' codes are
+	// accepted too.
+	//
 	//
 	// Example: 01010
 	PostalCode *string `json:"postalCode,omitempty"`
@@ -500,6 +530,22 @@ type ProfileUser struct {
 	LanguagePreferences []string `json:"languagePreferences"`
 }
 
+// QueryError A refused GET request, in the envelope of the get-users page's
+// documented error: `error` names the problem.
+type QueryError struct {
+	Status  int               `json:"status"`
+	Success QueryErrorSuccess `json:"success"`
+	Error   string            `json:"error"`
+
+	// Code `VALIDATION_ERROR` for a refused query parameter, `NOT_FOUND`
+	// for an unknown path, `RATE_LIMITED`, `UNAVAILABLE` or
+	// `SERVER_ERROR` for the statuses an injected fault gives.
+	Code string `json:"code"`
+}
+
+// QueryErrorSuccess defines model for QueryError.Success.
+type QueryErrorSuccess bool
+
 // UpdateEmailRequest defines model for UpdateEmailRequest.
 type UpdateEmailRequest struct {
 	// Action Must be `UPDATE_EMAIL`.
@@ -559,6 +605,8 @@ type GetUsersParams struct {
 	SorOrder *GetUsersParamsSorOrder `form:"sorOrder,omitempty" json:"sorOrder,omitempty"`
 
 	// SortBy Sort field; only `createdAt` is supported, and it is the default.
+	// Users created at the same instant are ordered by user id, so
+	// pages never overlap or skip (inferred).
 	SortBy *GetUsersParamsSortBy `form:"sortBy,omitempty" json:"sortBy,omitempty"`
 
 	// Limit Number of users per page; 10 when omitted.
@@ -567,7 +615,8 @@ type GetUsersParams struct {
 	// After Cursor from `meta.cursor` of the previous page. The mock's cursor
 	// is the unpadded standard base64 of
 	// `<createdAt RFC 3339 with milliseconds>|<user id>`, like the
-	// page's example.
+	// page's example; the next page starts strictly after that
+	// position, also when that user no longer exists (inferred).
 	After *string `form:"after,omitempty" json:"after,omitempty"`
 }
 
@@ -609,22 +658,22 @@ func (t *GetUsersError) MergeMissingApiKeyError(v MissingApiKeyError) error {
 	return err
 }
 
-// AsErrorResponse returns the union data inside the GetUsersError as a ErrorResponse
-func (t GetUsersError) AsErrorResponse() (ErrorResponse, error) {
-	var body ErrorResponse
+// AsQueryError returns the union data inside the GetUsersError as a QueryError
+func (t GetUsersError) AsQueryError() (QueryError, error) {
+	var body QueryError
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromErrorResponse overwrites any union data inside the GetUsersError as the provided ErrorResponse
-func (t *GetUsersError) FromErrorResponse(v ErrorResponse) error {
+// FromQueryError overwrites any union data inside the GetUsersError as the provided QueryError
+func (t *GetUsersError) FromQueryError(v QueryError) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeErrorResponse performs a merge with any union data inside the GetUsersError, using the provided ErrorResponse
-func (t *GetUsersError) MergeErrorResponse(v ErrorResponse) error {
+// MergeQueryError performs a merge with any union data inside the GetUsersError, using the provided QueryError
+func (t *GetUsersError) MergeQueryError(v QueryError) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -946,9 +995,13 @@ type ClientInterface interface {
 
 	// GetUsers Get users
 	//
-	// A page of the organization's users, ordered by `createdAt` (then by
-	// user id, inferred), optionally narrowed by an email prefix. Pass
-	// `meta.cursor` of one page as `after` to get the next.
+	// A page of the organization's users, ordered by `createdAt`,
+	// optionally narrowed by an email prefix. Pass `meta.cursor` of one
+	// page as `after` to get the next.
+	//
+	// A refused query (a bad `limit`, `after` or `sortOrder`) is answered
+	// in the envelope of the page's only documented error, with `error`
+	// naming the problem and the `code` of the queryRefused example.
 	//
 	// Corresponds with GET /api/v1/users (the `GetUsers` operationId).
 	GetUsers(ctx context.Context, params *GetUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -994,9 +1047,13 @@ type ClientInterface interface {
 
 // GetUsers Get users
 //
-// A page of the organization's users, ordered by `createdAt` (then by
-// user id, inferred), optionally narrowed by an email prefix. Pass
-// `meta.cursor` of one page as `after` to get the next.
+// A page of the organization's users, ordered by `createdAt`,
+// optionally narrowed by an email prefix. Pass `meta.cursor` of one
+// page as `after` to get the next.
+//
+// A refused query (a bad `limit`, `after` or `sortOrder`) is answered
+// in the envelope of the page's only documented error, with `error`
+// naming the problem and the `code` of the queryRefused example.
 //
 // Corresponds with GET /api/v1/users (the `GetUsers` operationId).
 func (c *Client) GetUsers(ctx context.Context, params *GetUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1269,9 +1326,13 @@ type ClientWithResponsesInterface interface {
 
 	// GetUsersWithResponse Get users
 	//
-	// A page of the organization's users, ordered by `createdAt` (then by
-	// user id, inferred), optionally narrowed by an email prefix. Pass
-	// `meta.cursor` of one page as `after` to get the next.
+	// A page of the organization's users, ordered by `createdAt`,
+	// optionally narrowed by an email prefix. Pass `meta.cursor` of one
+	// page as `after` to get the next.
+	//
+	// A refused query (a bad `limit`, `after` or `sortOrder`) is answered
+	// in the envelope of the page's only documented error, with `error`
+	// naming the problem and the `code` of the queryRefused example.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1324,6 +1385,8 @@ type GetUsersResponse struct {
 	JSON200 *UsersPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *GetUsersError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *QueryError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1334,6 +1397,11 @@ func (r GetUsersResponse) GetJSON200() *UsersPage {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r GetUsersResponse) GetJSON400() *GetUsersError {
 	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetUsersResponse) GetJSON404() *QueryError {
+	return r.JSON404
 }
 
 // GetBody returns the raw response body bytes
@@ -1372,6 +1440,8 @@ type UpdateUserResponse struct {
 	JSON200 *UpdateUserSuccess
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *UpdateUserError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorResponse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ErrorResponse
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -1386,6 +1456,11 @@ func (r UpdateUserResponse) GetJSON200() *UpdateUserSuccess {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r UpdateUserResponse) GetJSON400() *UpdateUserError {
 	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateUserResponse) GetJSON404() *ErrorResponse {
+	return r.JSON404
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -1429,9 +1504,13 @@ func (r UpdateUserResponse) ContentType() string {
 
 // GetUsersWithResponse Get users
 //
-// A page of the organization's users, ordered by `createdAt` (then by
-// user id, inferred), optionally narrowed by an email prefix. Pass
-// `meta.cursor` of one page as `after` to get the next.
+// A page of the organization's users, ordered by `createdAt`,
+// optionally narrowed by an email prefix. Pass `meta.cursor` of one
+// page as `after` to get the next.
+//
+// A refused query (a bad `limit`, `after` or `sortOrder`) is answered
+// in the envelope of the page's only documented error, with `error`
+// naming the problem and the `code` of the queryRefused example.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1522,6 +1601,13 @@ func ParseGetUsersResponse(rsp *http.Response) (*GetUsersResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest QueryError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
 	}
 
 	return response, nil
@@ -1554,6 +1640,13 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest ErrorResponse

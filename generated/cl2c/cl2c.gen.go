@@ -44,10 +44,10 @@ type UpdateUserRequest struct {
 	// Id User ID; selects the user to change. Must not be empty.
 	Id string `json:"id"`
 
-	// FirstName First name of the user. Must not be empty.
+	// FirstName First name of the user. Must not be empty or only spaces.
 	FirstName string `json:"firstName"`
 
-	// LastName Last name of the user. Must not be empty.
+	// LastName Last name of the user. Must not be empty or only spaces.
 	LastName string `json:"lastName"`
 
 	// PhoneNumber The user's phone number in E.164 form, a plus sign and up to fifteen digits, e.g. `+1234567890`.
@@ -195,7 +195,7 @@ type ClientInterface interface {
 	//
 	// The page speaks of the currently logged-in user; the mock looks the
 	// user up by the body's `id` among the users of the tenant and
-	// answers 404 when there is none (inferred).
+	// answers 404 when there is none (see that answer).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -210,7 +210,7 @@ type ClientInterface interface {
 	//
 	// The page speaks of the currently logged-in user; the mock looks the
 	// user up by the body's `id` among the users of the tenant and
-	// answers 404 when there is none (inferred).
+	// answers 404 when there is none (see that answer).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -226,7 +226,7 @@ type ClientInterface interface {
 //
 // The page speaks of the currently logged-in user; the mock looks the
 // user up by the body's `id` among the users of the tenant and
-// answers 404 when there is none (inferred).
+// answers 404 when there is none (see that answer).
 //
 // Takes any type of body and a specified content type.
 //
@@ -251,7 +251,7 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, contentType string, bod
 //
 // The page speaks of the currently logged-in user; the mock looks the
 // user up by the body's `id` among the users of the tenant and
-// answers 404 when there is none (inferred).
+// answers 404 when there is none (see that answer).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -360,7 +360,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// The page speaks of the currently logged-in user; the mock looks the
 	// user up by the body's `id` among the users of the tenant and
-	// answers 404 when there is none (inferred).
+	// answers 404 when there is none (see that answer).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -375,7 +375,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// The page speaks of the currently logged-in user; the mock looks the
 	// user up by the body's `id` among the users of the tenant and
-	// answers 404 when there is none (inferred).
+	// answers 404 when there is none (see that answer).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -474,7 +474,7 @@ func (r UpdateUserResponse) ContentType() string {
 //
 // The page speaks of the currently logged-in user; the mock looks the
 // user up by the body's `id` among the users of the tenant and
-// answers 404 when there is none (inferred).
+// answers 404 when there is none (see that answer).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -495,7 +495,7 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 //
 // The page speaks of the currently logged-in user; the mock looks the
 // user up by the body's `id` among the users of the tenant and
-// answers 404 when there is none (inferred).
+// answers 404 when there is none (see that answer).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -70,14 +70,14 @@ type ErrorResponseError int
 type UpdateUserRequest struct {
 	// Username The user's username, used to identify the user and to sign in;
 	// no two users of R1 Discover may share it. The mock compares
-	// usernames case-insensitively and answers a taken one with 422
-	// (inferred).
+	// usernames case-insensitively and answers a taken one, an empty
+	// one and one of spaces only with 422 (inferred).
 	Username *string `json:"username,omitempty"`
 
 	// CompanyUsername A second username for use inside the company, where users are
 	// identified differently than globally. The mock refuses one that
 	// another user of the company already has, case-insensitively,
-	// with 422 (inferred).
+	// and an empty or blank one, with 422 (inferred).
 	CompanyUsername *string `json:"company_username,omitempty"`
 
 	// ClientEmail The user's email address, used to contact the user and to
@@ -214,16 +214,18 @@ type ClientInterface interface {
 	// JSON answer with `Accept: application/json`. The bearer token must
 	// be allowed to manage the company.
 	//
+	// The checks run in the order of the vendor's framework (Laravel):
+	// the token (401), the company (404) and the token's right to manage
+	// it (403), the client in the company (404), and only then the body
+	// (400 when it is not JSON, 422 for its fields). An unknown client is
+	// answered with 404 whatever the body holds.
+	//
 	// Every field is checked before anything is stored: values must have
 	// the right type and form, the chosen location, program and
 	// practitioner must belong to the company, and the username, the
 	// company username and the email must not belong to another user.
 	// A refused check is answered with 422 listing the offending fields
-	// (the status and body are inferred).
-	//
-	// The page's note on authorization asks for privileges "to create an
-	// admin"; this operation updates a user, so the mock only checks that
-	// the token may manage the company.
+	// (see that answer).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -239,16 +241,18 @@ type ClientInterface interface {
 	// JSON answer with `Accept: application/json`. The bearer token must
 	// be allowed to manage the company.
 	//
+	// The checks run in the order of the vendor's framework (Laravel):
+	// the token (401), the company (404) and the token's right to manage
+	// it (403), the client in the company (404), and only then the body
+	// (400 when it is not JSON, 422 for its fields). An unknown client is
+	// answered with 404 whatever the body holds.
+	//
 	// Every field is checked before anything is stored: values must have
 	// the right type and form, the chosen location, program and
 	// practitioner must belong to the company, and the username, the
 	// company username and the email must not belong to another user.
 	// A refused check is answered with 422 listing the offending fields
-	// (the status and body are inferred).
-	//
-	// The page's note on authorization asks for privileges "to create an
-	// admin"; this operation updates a user, so the mock only checks that
-	// the token may manage the company.
+	// (see that answer).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -265,16 +269,18 @@ type ClientInterface interface {
 // JSON answer with `Accept: application/json`. The bearer token must
 // be allowed to manage the company.
 //
+// The checks run in the order of the vendor's framework (Laravel):
+// the token (401), the company (404) and the token's right to manage
+// it (403), the client in the company (404), and only then the body
+// (400 when it is not JSON, 422 for its fields). An unknown client is
+// answered with 404 whatever the body holds.
+//
 // Every field is checked before anything is stored: values must have
 // the right type and form, the chosen location, program and
 // practitioner must belong to the company, and the username, the
 // company username and the email must not belong to another user.
 // A refused check is answered with 422 listing the offending fields
-// (the status and body are inferred).
-//
-// The page's note on authorization asks for privileges "to create an
-// admin"; this operation updates a user, so the mock only checks that
-// the token may manage the company.
+// (see that answer).
 //
 // Takes any type of body and a specified content type.
 //
@@ -300,16 +306,18 @@ func (c *Client) UpdateCompanyUserWithBody(ctx context.Context, companyId int, c
 // JSON answer with `Accept: application/json`. The bearer token must
 // be allowed to manage the company.
 //
+// The checks run in the order of the vendor's framework (Laravel):
+// the token (401), the company (404) and the token's right to manage
+// it (403), the client in the company (404), and only then the body
+// (400 when it is not JSON, 422 for its fields). An unknown client is
+// answered with 404 whatever the body holds.
+//
 // Every field is checked before anything is stored: values must have
 // the right type and form, the chosen location, program and
 // practitioner must belong to the company, and the username, the
 // company username and the email must not belong to another user.
 // A refused check is answered with 422 listing the offending fields
-// (the status and body are inferred).
-//
-// The page's note on authorization asks for privileges "to create an
-// admin"; this operation updates a user, so the mock only checks that
-// the token may manage the company.
+// (see that answer).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -433,16 +441,18 @@ type ClientWithResponsesInterface interface {
 	// JSON answer with `Accept: application/json`. The bearer token must
 	// be allowed to manage the company.
 	//
+	// The checks run in the order of the vendor's framework (Laravel):
+	// the token (401), the company (404) and the token's right to manage
+	// it (403), the client in the company (404), and only then the body
+	// (400 when it is not JSON, 422 for its fields). An unknown client is
+	// answered with 404 whatever the body holds.
+	//
 	// Every field is checked before anything is stored: values must have
 	// the right type and form, the chosen location, program and
 	// practitioner must belong to the company, and the username, the
 	// company username and the email must not belong to another user.
 	// A refused check is answered with 422 listing the offending fields
-	// (the status and body are inferred).
-	//
-	// The page's note on authorization asks for privileges "to create an
-	// admin"; this operation updates a user, so the mock only checks that
-	// the token may manage the company.
+	// (see that answer).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -458,16 +468,18 @@ type ClientWithResponsesInterface interface {
 	// JSON answer with `Accept: application/json`. The bearer token must
 	// be allowed to manage the company.
 	//
+	// The checks run in the order of the vendor's framework (Laravel):
+	// the token (401), the company (404) and the token's right to manage
+	// it (403), the client in the company (404), and only then the body
+	// (400 when it is not JSON, 422 for its fields). An unknown client is
+	// answered with 404 whatever the body holds.
+	//
 	// Every field is checked before anything is stored: values must have
 	// the right type and form, the chosen location, program and
 	// practitioner must belong to the company, and the username, the
 	// company username and the email must not belong to another user.
 	// A refused check is answered with 422 listing the offending fields
-	// (the status and body are inferred).
-	//
-	// The page's note on authorization asks for privileges "to create an
-	// admin"; this operation updates a user, so the mock only checks that
-	// the token may manage the company.
+	// (see that answer).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -574,16 +586,18 @@ func (r UpdateCompanyUserResponse) ContentType() string {
 // JSON answer with `Accept: application/json`. The bearer token must
 // be allowed to manage the company.
 //
+// The checks run in the order of the vendor's framework (Laravel):
+// the token (401), the company (404) and the token's right to manage
+// it (403), the client in the company (404), and only then the body
+// (400 when it is not JSON, 422 for its fields). An unknown client is
+// answered with 404 whatever the body holds.
+//
 // Every field is checked before anything is stored: values must have
 // the right type and form, the chosen location, program and
 // practitioner must belong to the company, and the username, the
 // company username and the email must not belong to another user.
 // A refused check is answered with 422 listing the offending fields
-// (the status and body are inferred).
-//
-// The page's note on authorization asks for privileges "to create an
-// admin"; this operation updates a user, so the mock only checks that
-// the token may manage the company.
+// (see that answer).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -605,16 +619,18 @@ func (c *ClientWithResponses) UpdateCompanyUserWithBodyWithResponse(ctx context.
 // JSON answer with `Accept: application/json`. The bearer token must
 // be allowed to manage the company.
 //
+// The checks run in the order of the vendor's framework (Laravel):
+// the token (401), the company (404) and the token's right to manage
+// it (403), the client in the company (404), and only then the body
+// (400 when it is not JSON, 422 for its fields). An unknown client is
+// answered with 404 whatever the body holds.
+//
 // Every field is checked before anything is stored: values must have
 // the right type and form, the chosen location, program and
 // practitioner must belong to the company, and the username, the
 // company username and the email must not belong to another user.
 // A refused check is answered with 422 listing the offending fields
-// (the status and body are inferred).
-//
-// The page's note on authorization asks for privileges "to create an
-// admin"; this operation updates a user, so the mock only checks that
-// the token may manage the company.
+// (see that answer).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

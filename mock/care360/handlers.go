@@ -64,7 +64,7 @@ func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
 	if params.After != nil {
 		p, err := DecodeCursor(*params.After)
 		if err != nil {
-			return refuse(c, http.StatusBadRequest, err.Error())
+			return refuseQuery(c, http.StatusBadRequest, err.Error())
 		}
 		q.after = &p
 	}
@@ -129,8 +129,34 @@ func refuse(c echo.Context, status int, message string) error {
 	return jsonresp.Write(c, status, api.ErrorResponse{Status: status, Success: false, Message: message})
 }
 
-// Render writes a validation problem in Care360's envelope.
+// refuseQuery writes a refused GET in the envelope of the get-users page's
+// documented error, with a code naming the kind of refusal.
+func refuseQuery(c echo.Context, status int, message string) error {
+	return jsonresp.Write(c, status, api.QueryError{Status: status, Success: false, Error: message, Code: queryCode(status)})
+}
+
+func queryCode(status int) string {
+	switch {
+	case status == http.StatusNotFound:
+		return "NOT_FOUND"
+	case status == http.StatusMethodNotAllowed:
+		return "METHOD_NOT_ALLOWED"
+	case status == http.StatusTooManyRequests:
+		return "RATE_LIMITED"
+	case status == http.StatusServiceUnavailable:
+		return "UNAVAILABLE"
+	case status >= 500:
+		return "SERVER_ERROR"
+	}
+	return "VALIDATION_ERROR"
+}
+
+// Render writes a refusal in Care360's envelope: the get-users page's for
+// GET requests, the update pages' for every other method.
 func Render(c echo.Context, p *validation.Problem) error {
+	if c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead {
+		return refuseQuery(c, p.Status, p.FieldMessages())
+	}
 	return refuse(c, p.Status, p.FieldMessages())
 }
 

@@ -131,7 +131,7 @@ func TestUpdateRules(t *testing.T) {
 		{"bad input: missing email", profile(`{"firstName":"John"}`), 400, errBody(400, "data.email is required")},
 		{"bad input: wrong types", profile(`{"email":"john.doe@example.com","firstName":5,"languagePreferences":"en"}`), 400, errBody(400, "data.firstName must be a string; data.languagePreferences must be an array")},
 		{"bad input: dob format", profile(`{"email":"john.doe@example.com","dob":"10/01/1995"}`), 400, errBody(400, "data.dob must be a date in YYYY-MM-DD format")},
-		{"bad input: state and postal code", profile(`{"email":"john.doe@example.com","state":"New York","postalCode":"1234"}`), 400, errBody(400, "data.postalCode must match the pattern ^[0-9]{5}(-[0-9]{4})?$; data.state must match the pattern ^[A-Z]{2}$")},
+		{"bad input: state and country", profile(`{"email":"john.doe@example.com","state":"New York","country":"USA"}`), 400, errBody(400, "data.country must match the pattern ^[A-Za-z]{2}$; data.state must match the pattern ^[A-Za-z]{2}$")},
 		{"bad input: body is an array", post(`[]`), 400, errBody(400, "body must be an object")},
 		{"bad input: empty body", post(" "), 400, errBody(400, "body is required")},
 		{"bad input: body over 1 MiB", profile(`{"email":"john.doe@example.com","allergies":"` + strings.Repeat("a", 1<<20) + `"}`), 413, errBody(413, "The request body exceeds the 1 MiB limit")},

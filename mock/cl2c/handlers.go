@@ -157,8 +157,9 @@ func fieldErrors(p *validation.Problem) map[string][]string {
 	return errs
 }
 
-// requiredFields are the fields the mock requires; missing, empty and null
-// are all reported as "required", as the page's firstName example does.
+// requiredFields are the fields the mock requires; missing, empty, blank
+// and null are all reported as "required", as the page's firstName example
+// does and ASP.NET's Required rule would.
 var requiredFields = map[string]bool{"id": true, "firstName": true, "lastName": true}
 
 // fieldMessage words one failing field the way the page words its errors.
@@ -175,7 +176,7 @@ func fieldMessage(f validation.FieldProblem) string {
 	}
 	words := fieldWords(f.Field)
 	switch {
-	case requiredFields[f.Field] && (f.Keyword == "required" || f.Keyword == "minLength" || f.Keyword == "nullable"):
+	case requiredFields[f.Field] && (f.Keyword == "required" || f.Keyword == "minLength" || f.Keyword == "pattern" || f.Keyword == "nullable"):
 		return words + " is required"
 	case f.Field == "phoneNumber" && f.Keyword == "pattern":
 		return "Invalid phone number format"

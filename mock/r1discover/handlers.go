@@ -1,6 +1,7 @@
 package r1discover
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,10 +52,11 @@ const (
 	companyIDKey = "r1discover.companyId"
 )
 
-// Authorize checks the bearer token, the company and the token's right to
-// manage it, in that order, before the body is looked at. It reads the
-// company id from the path itself: the generated wrapper would answer a
-// non-integer id with Echo's own 400, where R1 Discover answers 404.
+// Authorize checks the bearer token, the company, the token's right to
+// manage it and the client in the company, in that order, before the body
+// is looked at. It reads the company id from the path itself: the
+// generated wrapper would answer a non-integer id with Echo's own 400,
+// where R1 Discover answers 404.
 func (h *Handlers) Authorize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s := h.store(c)
@@ -68,6 +70,11 @@ func (h *Handlers) Authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			return refuse(c, http.StatusNotFound, companyNotFound(raw), nil)
 		case accessForbidden:
 			return refuse(c, http.StatusForbidden, msgForbidden, nil)
+		}
+		// The route's client is bound before the body is validated, as
+		// Laravel resolves route bindings before a form request runs.
+		if clientID := c.Param("clientId"); !s.hasClient(co, clientID) {
+			return refuse(c, http.StatusNotFound, userNotFound(clientID, raw), nil)
 		}
 		c.Set(storeKey, s)
 		c.Set(companyKey, co)
@@ -144,7 +151,7 @@ func Render(c echo.Context, p *validation.Problem) error {
 		if emptyBody(p) {
 			return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
 		}
-		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, fieldErrors(p))
+		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, withRuleErrors(c, fieldErrors(p)))
 	case validation.MalformedJSON:
 		return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
 	case validation.BodyTooLarge:
@@ -159,6 +166,41 @@ func Render(c echo.Context, p *validation.Problem) error {
 		return refuse(c, p.Status, sentence(p.Message), nil)
 	}
 	return refuse(c, http.StatusInternalServerError, msgServerError, nil)
+}
+
+// withRuleErrors adds to a 422 from the schema what the company's rules
+// say about the other fields, so that, as Laravel does, one answer lists
+// every failing field. The body is read here only to word the refusal;
+// nothing of it is stored. Only members spelled exactly as the schema
+// spells them and holding strings are checked, as validation would.
+func withRuleErrors(c echo.Context, errs map[string][]string) map[string][]string {
+	s, _ := c.Get(storeKey).(*Store)
+	co, _ := c.Get(companyKey).(*company)
+	var raw map[string]any
+	if s == nil || co == nil || json.Unmarshal(validation.Body(c), &raw) != nil {
+		return errs
+	}
+	text := func(field string) *string {
+		if _, refused := errs[field]; refused {
+			return nil
+		}
+		if v, ok := raw[field].(string); ok {
+			return &v
+		}
+		return nil
+	}
+	if v, ok := raw[fClientEmail].(string); ok && blank(v) && errs[fClientEmail] != nil {
+		errs[fClientEmail] = []string{emptyMessage(fClientEmail)}
+	}
+	req := api.UpdateUserRequest{
+		Username: text(fUsername), CompanyUsername: text(fCompanyUsername), ClientEmail: text(fClientEmail),
+		ClientLocation: text(fLocation), ClientProgram: text(fProgram), ClientPractitioner: text(fPractitioner),
+		ClientStatus: text(fStatus),
+	}
+	for field, msgs := range s.rules(co, c.Param("clientId"), &req) {
+		errs[field] = append(errs[field], msgs...)
+	}
+	return errs
 }
 
 // emptyBody reports the validator's problem for a request without a body,
@@ -192,6 +234,12 @@ func fieldMessage(f validation.FieldProblem) string {
 	}
 	if f.In == "body" && (f.Keyword == "type" || f.Keyword == "nullable") {
 		return "The " + fieldWords(f.Field) + " must be a string."
+	}
+	if f.In == "body" && f.Keyword == "pattern" && (f.Field == fUsername || f.Field == fCompanyUsername) {
+		return emptyMessage(f.Field)
+	}
+	if f.In == "body" && f.Keyword == "format" && f.Field == fClientEmail {
+		return msgEmailInvalid
 	}
 	return sentence(f.Message)
 }

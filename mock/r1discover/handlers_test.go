@@ -209,8 +209,9 @@ func TestRefusals(t *testing.T) {
 		{"wrong type", put(page1, "tok1", `{"username":123}`), 422, invalid(`{"username":["The username must be a string."]}`)},
 		{"every field of the wrong type", put(page1, "tok1", `{"username":1,"company_username":true,"client_email":[],"client_location":{},"client_program":2.5,"client_practitioner":false,"client_status":null}`), 422,
 			invalid(`{"username":["The username must be a string."],"company_username":["The company username must be a string."],"client_email":["The client email must be a string."],"client_location":["The client location must be a string."],"client_program":["The client program must be a string."],"client_practitioner":["The client practitioner must be a string."],"client_status":["The client status must be a string."]}`)},
-		{"malformed JSON before unknown user", put("/api/v1/companies/1/users/nobody", "tok1", `{`), 400, notJSON},
-		{"wrong type before unknown user", put("/api/v1/companies/1/users/nobody", "tok1", `{"username":123}`), 422, invalid(`{"username":["The username must be a string."]}`)},
+		{"unknown user before malformed JSON", put("/api/v1/companies/1/users/nobody", "tok1", `{`), 404, errBody("User nobody not found in company 1.")},
+		{"unknown user before a wrong type", put("/api/v1/companies/1/users/nobody", "tok1", `{"username":123}`), 404, errBody("User nobody not found in company 1.")},
+		{"unknown user before a wrong content type", put("/api/v1/companies/1/users/nobody", "tok1", ``), 404, errBody("User nobody not found in company 1.")},
 
 		// 5. The user, within the company only.
 		{"unknown user", put("/api/v1/companies/1/users/nobody", "tok1", workingBody), 404, errBody("User nobody not found in company 1.")},

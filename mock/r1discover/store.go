@@ -112,6 +112,13 @@ func (s *Store) authorize(bearer string, companyID int, companyKnown bool) (acce
 	return accessGranted, c
 }
 
+// hasClient reports whether the company has a user with this client id.
+func (s *Store) hasClient(c *company, clientID string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return c.byClient[clientID] != nil
+}
+
 // AccountOf names a bearer token by its position in the fixtures' token
 // list, or "" for an unknown token.
 func (s *Store) AccountOf(bearer string) string {

@@ -3,10 +3,10 @@ package r1discover
 import (
 	"github.com/vendorsuite/contracts/mock/internal/ptr"
 
-	"net/mail"
 	"strings"
 
 	api "github.com/vendorsuite/contracts/generated/r1discover"
+	"github.com/vendorsuite/contracts/mock/validation"
 )
 
 // Request fields, as the page names them; the keys of a 422's errors.
@@ -41,18 +41,11 @@ func emptyMessage(field string) string {
 // "company_username" → "company username".
 func fieldWords(field string) string { return strings.ReplaceAll(field, "_", " ") }
 
-// validEmail accepts a bare address (no display name, no surrounding
-// space, no comments) that net/mail can parse: what a form's email rule
-// lets through. A host without a dot (user@localhost) is allowed, as RFC
-// 5322 allows it.
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-1
-}
+// validEmail is the email rule of requests and fixtures alike.
+func validEmail(s string) bool { return validation.EmailAddress(s) }
+
+// blank reports a value with nothing but spaces, empty included.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 // update applies a request to the company's user clientID. found is false
 // when the company has no such user; errs lists every field the rules
@@ -87,6 +80,18 @@ func (s *Store) update(c *company, clientID string, req *api.UpdateUserRequest) 
 	return u.view(), nil, true
 }
 
+// rules lists what the rules refuse in req for the company's user
+// clientID, without changing anything.
+func (s *Store) rules(c *company, clientID string, req *api.UpdateUserRequest) map[string][]string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u := c.byClient[clientID]
+	if u == nil {
+		return nil
+	}
+	return s.check(c, u, req)
+}
+
 // check applies every rule to the request and collects all failures, so a
 // client learns of every bad field at once. A value the user itself holds
 // is never a conflict.
@@ -99,7 +104,7 @@ func (s *Store) check(c *company, u *user, req *api.UpdateUserRequest) map[strin
 	}
 	if v := req.Username; v != nil {
 		switch {
-		case *v == "":
+		case blank(*v):
 			add(fUsername, emptyMessage(fUsername))
 		case taken(s.byUsername, *v):
 			add(fUsername, msgUsernameTaken)
@@ -107,7 +112,7 @@ func (s *Store) check(c *company, u *user, req *api.UpdateUserRequest) map[strin
 	}
 	if v := req.CompanyUsername; v != nil {
 		switch {
-		case *v == "":
+		case blank(*v):
 			add(fCompanyUsername, emptyMessage(fCompanyUsername))
 		case taken(c.byCompanyUsername, *v):
 			add(fCompanyUsername, msgCompanyUsernameTaken)
@@ -115,7 +120,7 @@ func (s *Store) check(c *company, u *user, req *api.UpdateUserRequest) map[strin
 	}
 	if v := req.ClientEmail; v != nil {
 		switch {
-		case *v == "":
+		case blank(*v):
 			add(fClientEmail, emptyMessage(fClientEmail))
 		case !validEmail(*v):
 			add(fClientEmail, msgEmailInvalid)

@@ -120,7 +120,11 @@ func schemaProblem(e *openapi3.SchemaError, in, param string) FieldProblem {
 	case "enum":
 		p.Message = field + " must be one of " + enumWords(s)
 	case "pattern":
-		p.Message = field + " must match the pattern " + s.Pattern
+		if words, ok := patternWords[s.Pattern]; ok {
+			p.Message = field + " " + words
+		} else {
+			p.Message = field + " must match the pattern " + s.Pattern
+		}
 	case "format":
 		p.Message = field + " must be " + formatWords(s.Format)
 	case "minLength":
@@ -150,6 +154,11 @@ func schemaProblem(e *openapi3.SchemaError, in, param string) FieldProblem {
 		p.Message = field + ": " + e.Reason
 	}
 	return p
+}
+
+// patternWords says in words what the documents' common patterns ask.
+var patternWords = map[string]string{
+	`\S`: "must not be blank",
 }
 
 func number(f float64) string { return fmt.Sprintf("%g", f) }
@@ -187,6 +196,8 @@ func formatWords(format string) string {
 		return "a date in YYYY-MM-DD format"
 	case "date-time":
 		return "a date-time in RFC 3339 format"
+	case "email":
+		return "an email address"
 	default:
 		return "a valid " + format
 	}
