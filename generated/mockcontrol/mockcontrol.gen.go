@@ -114,7 +114,7 @@ func (e ListRequestsParamsFormat) Valid() bool {
 
 // Care360AuthIdentity An identity in the authentication service with no database user behind it.
 type Care360AuthIdentity struct {
-	// Email Unique, case-insensitively, among identities and user emails.
+	// Email An email address, unique, case-insensitively, among identities and user emails.
 	Email string `json:"email"`
 }
 
@@ -152,15 +152,19 @@ type Care360Fixtures struct {
 }
 
 // Care360Organization A Care360 organization; its API keys decide which requests reach it.
+// A new organization needs a `name`. In a document added with
+// `POST /__mock/state`, an entry whose `id` names an existing
+// organization adds its API keys and users to it and needs nothing
+// else.
 type Care360Organization struct {
 	// Id The organization's identifier. When left out, the mock derives
 	// one deterministically, so loading the same document twice gives
 	// the same id.
 	Id   *string `json:"id,omitempty"`
-	Name string  `json:"name"`
+	Name string  `json:"name,omitempty"`
 
 	// ApiKeys Values of the `cv-api-key` header that select this organization; unique across all organizations.
-	ApiKeys []string      `json:"apiKeys"`
+	ApiKeys []string      `json:"apiKeys,omitempty"`
 	Users   []Care360User `json:"users,omitempty"`
 }
 
@@ -184,7 +188,7 @@ type Care360User struct {
 	// Id The user's identifier; derived deterministically when left out.
 	Id *string `json:"id,omitempty"`
 
-	// Email Unique across all organizations, compared case-insensitively.
+	// Email An email address, unique across all organizations, compared case-insensitively.
 	Email string `json:"email"`
 
 	// Role The user's role, e.g. `USER`, `PROVIDER` or `ADMIN`. Any value is
@@ -199,11 +203,13 @@ type Care360User struct {
 	FirstName *string `json:"firstName,omitempty"`
 	LastName  *string `json:"lastName,omitempty"`
 
-	// Dob Date of birth as `YYYY-MM-DD`.
+	// Dob Date of birth as `YYYY-MM-DD`, a date on the calendar.
 	Dob    *string `json:"dob,omitempty"`
 	Gender *string `json:"gender,omitempty"`
 
-	// PhoneNumber Unique across all organizations.
+	// PhoneNumber Unique across all organizations. Not empty: leave the field out
+	// for a user without a number, as the update operation refuses an
+	// empty one.
 	PhoneNumber         *string               `json:"phoneNumber,omitempty"`
 	Address             *string               `json:"address,omitempty"`
 	Address2            *string               `json:"address2,omitempty"`
@@ -234,13 +240,16 @@ type Cl2cSummary struct {
 	Users int `json:"users"`
 }
 
-// Cl2cTenant A CL2C tenant, selected by the `tenant` header together with one of its API keys.
+// Cl2cTenant A CL2C tenant, selected by the `tenant` header together with one of
+// its API keys. In a document added with `POST /__mock/state`, an
+// entry whose `id` names an existing tenant adds its API keys and
+// users to it.
 type Cl2cTenant struct {
 	// Id The value of the `tenant` header that selects this tenant.
 	Id string `json:"id"`
 
 	// ApiKeys Values of the `X-API-Key` header accepted for this tenant; unique across all tenants.
-	ApiKeys []string   `json:"apiKeys"`
+	ApiKeys []string   `json:"apiKeys,omitempty"`
 	Users   []Cl2cUser `json:"users,omitempty"`
 }
 
@@ -400,7 +409,10 @@ type JournalPage struct {
 	Entries []JournalEntry `json:"entries"`
 }
 
-// R1Company An R1 Discover company with the values its users may take.
+// R1Company An R1 Discover company with the values its users may take. In a
+// document added with `POST /__mock/state`, an entry whose `id` names
+// an existing company adds its users, locations, programs and
+// practitioners to it.
 type R1Company struct {
 	// Id The company id used in request paths.
 	Id   int     `json:"id"`
@@ -432,13 +444,15 @@ type R1DiscoverSummary struct {
 	Tokens int `json:"tokens"`
 }
 
-// R1Token A bearer token and the companies it may manage.
+// R1Token A bearer token and the companies it may manage. In a document added
+// with `POST /__mock/state`, an entry naming an existing token adds
+// its companies to that token.
 type R1Token struct {
 	// Token The value sent as `Authorization: Bearer <token>`; unique.
 	Token string `json:"token"`
 
 	// Companies Ids of the companies the token may manage; each must be a company of the state.
-	Companies []int `json:"companies"`
+	Companies []int `json:"companies,omitempty"`
 }
 
 // R1User An R1 Discover user of a company; every field but `clientId` is optional.
@@ -825,12 +839,15 @@ type ClientInterface interface {
 	// tokens, companies and users to the current state, keeping
 	// everything already there.
 	//
-	// An organization, tenant or company whose `id` already exists is not
-	// created again: the entry in the body extends the existing one. Its
-	// users are added to it, and so are its API keys (and, for an R1
-	// Discover company, its locations, programs and practitioners); the
-	// existing name is kept. Any other entry is new and must not clash
-	// with what the state already holds.
+	// An organization, tenant or company whose `id` already exists, or a
+	// token whose value does, is not created again: the entry in the
+	// body extends the existing one and needs nothing but its `id` (no
+	// `name` or `apiKeys` restated), for all three vendors alike. Its
+	// users are added to it, and so are the API keys it does not have
+	// yet (for an R1 Discover company, its locations, programs and
+	// practitioners; for a token, its companies); the existing name is
+	// kept. Any other entry is new and must not clash with what the
+	// state already holds; a new organization needs a `name`.
 	//
 	// The result is checked as a whole before anything changes, by the
 	// same rules as `PUT`, counting the state already there: a body that
@@ -849,12 +866,15 @@ type ClientInterface interface {
 	// tokens, companies and users to the current state, keeping
 	// everything already there.
 	//
-	// An organization, tenant or company whose `id` already exists is not
-	// created again: the entry in the body extends the existing one. Its
-	// users are added to it, and so are its API keys (and, for an R1
-	// Discover company, its locations, programs and practitioners); the
-	// existing name is kept. Any other entry is new and must not clash
-	// with what the state already holds.
+	// An organization, tenant or company whose `id` already exists, or a
+	// token whose value does, is not created again: the entry in the
+	// body extends the existing one and needs nothing but its `id` (no
+	// `name` or `apiKeys` restated), for all three vendors alike. Its
+	// users are added to it, and so are the API keys it does not have
+	// yet (for an R1 Discover company, its locations, programs and
+	// practitioners; for a token, its companies); the existing name is
+	// kept. Any other entry is new and must not clash with what the
+	// state already holds; a new organization needs a `name`.
 	//
 	// The result is checked as a whole before anything changes, by the
 	// same rules as `PUT`, counting the state already there: a body that
@@ -873,10 +893,12 @@ type ClientInterface interface {
 	// vendor section the body leaves out ends up empty.
 	//
 	// The body is checked as a whole before anything changes: unknown
-	// fields, duplicate emails, phone numbers, API keys or tokens, case
-	// statuses outside the known set and tokens naming a company the
-	// document does not define are all reported together with 400, and
-	// the state stays exactly as it was.
+	// fields, values of the wrong type or form, duplicate emails, phone
+	// numbers, API keys or tokens, case statuses outside the known set
+	// and tokens naming a company the document does not define are all
+	// reported together in one 400, and the state stays exactly as it
+	// was. An empty body is refused: `{}` is the way to ask for an
+	// empty world.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -889,10 +911,12 @@ type ClientInterface interface {
 	// vendor section the body leaves out ends up empty.
 	//
 	// The body is checked as a whole before anything changes: unknown
-	// fields, duplicate emails, phone numbers, API keys or tokens, case
-	// statuses outside the known set and tokens naming a company the
-	// document does not define are all reported together with 400, and
-	// the state stays exactly as it was.
+	// fields, values of the wrong type or form, duplicate emails, phone
+	// numbers, API keys or tokens, case statuses outside the known set
+	// and tokens naming a company the document does not define are all
+	// reported together in one 400, and the state stays exactly as it
+	// was. An empty body is refused: `{}` is the way to ask for an
+	// empty world.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1196,12 +1220,15 @@ func (c *Client) GetState(ctx context.Context, reqEditors ...RequestEditorFn) (*
 // tokens, companies and users to the current state, keeping
 // everything already there.
 //
-// An organization, tenant or company whose `id` already exists is not
-// created again: the entry in the body extends the existing one. Its
-// users are added to it, and so are its API keys (and, for an R1
-// Discover company, its locations, programs and practitioners); the
-// existing name is kept. Any other entry is new and must not clash
-// with what the state already holds.
+// An organization, tenant or company whose `id` already exists, or a
+// token whose value does, is not created again: the entry in the
+// body extends the existing one and needs nothing but its `id` (no
+// `name` or `apiKeys` restated), for all three vendors alike. Its
+// users are added to it, and so are the API keys it does not have
+// yet (for an R1 Discover company, its locations, programs and
+// practitioners; for a token, its companies); the existing name is
+// kept. Any other entry is new and must not clash with what the
+// state already holds; a new organization needs a `name`.
 //
 // The result is checked as a whole before anything changes, by the
 // same rules as `PUT`, counting the state already there: a body that
@@ -1230,12 +1257,15 @@ func (c *Client) MergeStateWithBody(ctx context.Context, contentType string, bod
 // tokens, companies and users to the current state, keeping
 // everything already there.
 //
-// An organization, tenant or company whose `id` already exists is not
-// created again: the entry in the body extends the existing one. Its
-// users are added to it, and so are its API keys (and, for an R1
-// Discover company, its locations, programs and practitioners); the
-// existing name is kept. Any other entry is new and must not clash
-// with what the state already holds.
+// An organization, tenant or company whose `id` already exists, or a
+// token whose value does, is not created again: the entry in the
+// body extends the existing one and needs nothing but its `id` (no
+// `name` or `apiKeys` restated), for all three vendors alike. Its
+// users are added to it, and so are the API keys it does not have
+// yet (for an R1 Discover company, its locations, programs and
+// practitioners; for a token, its companies); the existing name is
+// kept. Any other entry is new and must not clash with what the
+// state already holds; a new organization needs a `name`.
 //
 // The result is checked as a whole before anything changes, by the
 // same rules as `PUT`, counting the state already there: a body that
@@ -1264,10 +1294,12 @@ func (c *Client) MergeState(ctx context.Context, body MergeStateJSONRequestBody,
 // vendor section the body leaves out ends up empty.
 //
 // The body is checked as a whole before anything changes: unknown
-// fields, duplicate emails, phone numbers, API keys or tokens, case
-// statuses outside the known set and tokens naming a company the
-// document does not define are all reported together with 400, and
-// the state stays exactly as it was.
+// fields, values of the wrong type or form, duplicate emails, phone
+// numbers, API keys or tokens, case statuses outside the known set
+// and tokens naming a company the document does not define are all
+// reported together in one 400, and the state stays exactly as it
+// was. An empty body is refused: `{}` is the way to ask for an
+// empty world.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1290,10 +1322,12 @@ func (c *Client) ReplaceStateWithBody(ctx context.Context, contentType string, b
 // vendor section the body leaves out ends up empty.
 //
 // The body is checked as a whole before anything changes: unknown
-// fields, duplicate emails, phone numbers, API keys or tokens, case
-// statuses outside the known set and tokens naming a company the
-// document does not define are all reported together with 400, and
-// the state stays exactly as it was.
+// fields, values of the wrong type or form, duplicate emails, phone
+// numbers, API keys or tokens, case statuses outside the known set
+// and tokens naming a company the document does not define are all
+// reported together in one 400, and the state stays exactly as it
+// was. An empty body is refused: `{}` is the way to ask for an
+// empty world.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2170,12 +2204,15 @@ type ClientWithResponsesInterface interface {
 	// tokens, companies and users to the current state, keeping
 	// everything already there.
 	//
-	// An organization, tenant or company whose `id` already exists is not
-	// created again: the entry in the body extends the existing one. Its
-	// users are added to it, and so are its API keys (and, for an R1
-	// Discover company, its locations, programs and practitioners); the
-	// existing name is kept. Any other entry is new and must not clash
-	// with what the state already holds.
+	// An organization, tenant or company whose `id` already exists, or a
+	// token whose value does, is not created again: the entry in the
+	// body extends the existing one and needs nothing but its `id` (no
+	// `name` or `apiKeys` restated), for all three vendors alike. Its
+	// users are added to it, and so are the API keys it does not have
+	// yet (for an R1 Discover company, its locations, programs and
+	// practitioners; for a token, its companies); the existing name is
+	// kept. Any other entry is new and must not clash with what the
+	// state already holds; a new organization needs a `name`.
 	//
 	// The result is checked as a whole before anything changes, by the
 	// same rules as `PUT`, counting the state already there: a body that
@@ -2194,12 +2231,15 @@ type ClientWithResponsesInterface interface {
 	// tokens, companies and users to the current state, keeping
 	// everything already there.
 	//
-	// An organization, tenant or company whose `id` already exists is not
-	// created again: the entry in the body extends the existing one. Its
-	// users are added to it, and so are its API keys (and, for an R1
-	// Discover company, its locations, programs and practitioners); the
-	// existing name is kept. Any other entry is new and must not clash
-	// with what the state already holds.
+	// An organization, tenant or company whose `id` already exists, or a
+	// token whose value does, is not created again: the entry in the
+	// body extends the existing one and needs nothing but its `id` (no
+	// `name` or `apiKeys` restated), for all three vendors alike. Its
+	// users are added to it, and so are the API keys it does not have
+	// yet (for an R1 Discover company, its locations, programs and
+	// practitioners; for a token, its companies); the existing name is
+	// kept. Any other entry is new and must not clash with what the
+	// state already holds; a new organization needs a `name`.
 	//
 	// The result is checked as a whole before anything changes, by the
 	// same rules as `PUT`, counting the state already there: a body that
@@ -2218,10 +2258,12 @@ type ClientWithResponsesInterface interface {
 	// vendor section the body leaves out ends up empty.
 	//
 	// The body is checked as a whole before anything changes: unknown
-	// fields, duplicate emails, phone numbers, API keys or tokens, case
-	// statuses outside the known set and tokens naming a company the
-	// document does not define are all reported together with 400, and
-	// the state stays exactly as it was.
+	// fields, values of the wrong type or form, duplicate emails, phone
+	// numbers, API keys or tokens, case statuses outside the known set
+	// and tokens naming a company the document does not define are all
+	// reported together in one 400, and the state stays exactly as it
+	// was. An empty body is refused: `{}` is the way to ask for an
+	// empty world.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2234,10 +2276,12 @@ type ClientWithResponsesInterface interface {
 	// vendor section the body leaves out ends up empty.
 	//
 	// The body is checked as a whole before anything changes: unknown
-	// fields, duplicate emails, phone numbers, API keys or tokens, case
-	// statuses outside the known set and tokens naming a company the
-	// document does not define are all reported together with 400, and
-	// the state stays exactly as it was.
+	// fields, values of the wrong type or form, duplicate emails, phone
+	// numbers, API keys or tokens, case statuses outside the known set
+	// and tokens naming a company the document does not define are all
+	// reported together in one 400, and the state stays exactly as it
+	// was. An empty body is refused: `{}` is the way to ask for an
+	// empty world.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3205,12 +3249,15 @@ func (c *ClientWithResponses) GetStateWithResponse(ctx context.Context, reqEdito
 // tokens, companies and users to the current state, keeping
 // everything already there.
 //
-// An organization, tenant or company whose `id` already exists is not
-// created again: the entry in the body extends the existing one. Its
-// users are added to it, and so are its API keys (and, for an R1
-// Discover company, its locations, programs and practitioners); the
-// existing name is kept. Any other entry is new and must not clash
-// with what the state already holds.
+// An organization, tenant or company whose `id` already exists, or a
+// token whose value does, is not created again: the entry in the
+// body extends the existing one and needs nothing but its `id` (no
+// `name` or `apiKeys` restated), for all three vendors alike. Its
+// users are added to it, and so are the API keys it does not have
+// yet (for an R1 Discover company, its locations, programs and
+// practitioners; for a token, its companies); the existing name is
+// kept. Any other entry is new and must not clash with what the
+// state already holds; a new organization needs a `name`.
 //
 // The result is checked as a whole before anything changes, by the
 // same rules as `PUT`, counting the state already there: a body that
@@ -3235,12 +3282,15 @@ func (c *ClientWithResponses) MergeStateWithBodyWithResponse(ctx context.Context
 // tokens, companies and users to the current state, keeping
 // everything already there.
 //
-// An organization, tenant or company whose `id` already exists is not
-// created again: the entry in the body extends the existing one. Its
-// users are added to it, and so are its API keys (and, for an R1
-// Discover company, its locations, programs and practitioners); the
-// existing name is kept. Any other entry is new and must not clash
-// with what the state already holds.
+// An organization, tenant or company whose `id` already exists, or a
+// token whose value does, is not created again: the entry in the
+// body extends the existing one and needs nothing but its `id` (no
+// `name` or `apiKeys` restated), for all three vendors alike. Its
+// users are added to it, and so are the API keys it does not have
+// yet (for an R1 Discover company, its locations, programs and
+// practitioners; for a token, its companies); the existing name is
+// kept. Any other entry is new and must not clash with what the
+// state already holds; a new organization needs a `name`.
 //
 // The result is checked as a whole before anything changes, by the
 // same rules as `PUT`, counting the state already there: a body that
@@ -3265,10 +3315,12 @@ func (c *ClientWithResponses) MergeStateWithResponse(ctx context.Context, body M
 // vendor section the body leaves out ends up empty.
 //
 // The body is checked as a whole before anything changes: unknown
-// fields, duplicate emails, phone numbers, API keys or tokens, case
-// statuses outside the known set and tokens naming a company the
-// document does not define are all reported together with 400, and
-// the state stays exactly as it was.
+// fields, values of the wrong type or form, duplicate emails, phone
+// numbers, API keys or tokens, case statuses outside the known set
+// and tokens naming a company the document does not define are all
+// reported together in one 400, and the state stays exactly as it
+// was. An empty body is refused: `{}` is the way to ask for an
+// empty world.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3287,10 +3339,12 @@ func (c *ClientWithResponses) ReplaceStateWithBodyWithResponse(ctx context.Conte
 // vendor section the body leaves out ends up empty.
 //
 // The body is checked as a whole before anything changes: unknown
-// fields, duplicate emails, phone numbers, API keys or tokens, case
-// statuses outside the known set and tokens naming a company the
-// document does not define are all reported together with 400, and
-// the state stays exactly as it was.
+// fields, values of the wrong type or form, duplicate emails, phone
+// numbers, API keys or tokens, case statuses outside the known set
+// and tokens naming a company the document does not define are all
+// reported together in one 400, and the state stays exactly as it
+// was. An empty body is refused: `{}` is the way to ask for an
+// empty world.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -5,13 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 
 	"github.com/google/btree"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/validation"
 )
 
 // Fixture defaults for what a document leaves out. Generated values depend
@@ -21,7 +21,6 @@ var (
 	// further such user is one second later.
 	baseCreatedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	knownStatuses = map[string]bool{"Created": true, "Pending": true, "Cancelled": true}
-	datePattern   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 )
 
 func init() {
@@ -64,6 +63,9 @@ func Build(f *mockcontrol.Care360Fixtures) (*Store, []string) {
 		if orgIDs[o.id] {
 			bad("%s.id: duplicate organization id %s", at, o.id)
 		}
+		if fo.Name == "" {
+			bad("%s.name is required for a new organization", at)
+		}
 		orgIDs[o.id] = true
 		for ki, key := range fo.ApiKeys {
 			if key == "" {
@@ -90,7 +92,7 @@ func Build(f *mockcontrol.Care360Fixtures) (*Store, []string) {
 				bad("%s.email: duplicate email %s", uat, u.email)
 			}
 			s.byEmail[u.emailKey] = u
-			if phone, ok := u.get(fPhoneNumber); ok && phone != "" {
+			if phone, ok := u.get(fPhoneNumber); ok {
 				if _, dup := s.byPhone[phone]; dup {
 					bad("%s.phoneNumber: duplicate phone number %s", uat, phone)
 				}
@@ -168,7 +170,7 @@ func userFromFixture(fu mockcontrol.Care360User, o *org, at string, nextCreated 
 			u.put(f, *v)
 		}
 	}
-	if dob, ok := u.get(fDob); ok && !datePattern.MatchString(dob) {
+	if dob, ok := u.get(fDob); ok && !validation.IsDate(dob) {
 		problems = append(problems, fmt.Sprintf("%s.dob: %q is not a YYYY-MM-DD date", at, dob))
 	}
 	if fu.LanguagePreferences != nil {
@@ -254,8 +256,9 @@ func (s *Store) Summary() mockcontrol.Care360Summary {
 }
 
 // Merge adds add's organizations, users and identities to base. An
-// organization of add whose id is in base gets its keys and users added to
-// that organization. Conflicts are left for Build to report.
+// organization of add whose id is in base gets its users and the keys it
+// lacks added to that organization, whose name is kept; it needs no name
+// or keys of its own. Conflicts are left for Build to report.
 func Merge(base, add *mockcontrol.Care360Fixtures) *mockcontrol.Care360Fixtures {
 	out := &mockcontrol.Care360Fixtures{}
 	if base != nil {
@@ -277,7 +280,12 @@ func Merge(base, add *mockcontrol.Care360Fixtures) *mockcontrol.Care360Fixtures 
 			continue
 		}
 		o := out.Organizations[i]
-		o.ApiKeys = append(slices.Clone(o.ApiKeys), ao.ApiKeys...)
+		o.ApiKeys = slices.Clone(o.ApiKeys)
+		for _, k := range ao.ApiKeys {
+			if !slices.Contains(o.ApiKeys, k) {
+				o.ApiKeys = append(o.ApiKeys, k)
+			}
+		}
 		o.Users = append(slices.Clone(o.Users), ao.Users...)
 		out.Organizations[i] = o
 	}

@@ -128,7 +128,7 @@ func (s *Store) addUser(at string, c *company, fu mockcontrol.R1User) []string {
 	unique := func(field, what string, index map[string]*user, v *string) {
 		switch {
 		case v == nil:
-		case *v == "":
+		case blank(*v):
 			bad("%s.%s: empty %s", at, field, what)
 		case index[fold(*v)] != nil:
 			bad("%s.%s: duplicate %s %s", at, field, what, *v)
@@ -138,7 +138,7 @@ func (s *Store) addUser(at string, c *company, fu mockcontrol.R1User) []string {
 	}
 	unique("username", "username", s.byUsername, u.username)
 	unique("companyUsername", "company username", c.byCompanyUsername, u.companyUsername)
-	if u.email != nil && *u.email != "" && !validEmail(*u.email) {
+	if u.email != nil && !blank(*u.email) && !validEmail(*u.email) {
 		bad("%s.email: %q is not a valid email address", at, *u.email)
 	}
 	unique("email", "email", s.byEmail, u.email)
@@ -208,8 +208,9 @@ func (s *Store) Summary() mockcontrol.R1DiscoverSummary {
 // either. A company of add whose id is in base extends that company: its
 // users are appended, and so are the locations, programs and practitioners
 // the company does not list yet (re-sending the company's own values is no
-// conflict); the existing name is kept. Any other company, and every
-// token, is appended whole. Conflicts are left for Build to report.
+// conflict); the existing name is kept. A token of add that base has
+// gains the companies it lacks. Any other company or token is appended
+// whole. Conflicts are left for Build to report.
 func Merge(base, add *mockcontrol.R1DiscoverFixtures) *mockcontrol.R1DiscoverFixtures {
 	out := &mockcontrol.R1DiscoverFixtures{}
 	if base != nil {
@@ -219,7 +220,28 @@ func Merge(base, add *mockcontrol.R1DiscoverFixtures) *mockcontrol.R1DiscoverFix
 	if add == nil {
 		return out
 	}
-	out.Tokens = append(out.Tokens, add.Tokens...)
+	// A token of add that base has gains the companies it lacks.
+	tokenAt := make(map[string]int, len(out.Tokens))
+	for i, t := range out.Tokens {
+		if _, seen := tokenAt[t.Token]; !seen {
+			tokenAt[t.Token] = i
+		}
+	}
+	for _, at := range add.Tokens {
+		i, ok := tokenAt[at.Token]
+		if !ok {
+			out.Tokens = append(out.Tokens, at)
+			continue
+		}
+		t := out.Tokens[i]
+		t.Companies = slices.Clone(t.Companies)
+		for _, id := range at.Companies {
+			if !slices.Contains(t.Companies, id) {
+				t.Companies = append(t.Companies, id)
+			}
+		}
+		out.Tokens[i] = t
+	}
 	// Only base's companies are extended: two companies of add with one id
 	// are a duplicate for Build to report, not a merge.
 	inBase := make(map[int]int, len(out.Companies))

@@ -182,6 +182,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	m, err := mock.New(opts)
 	if err != nil {
+		if rejected := (*fixtures.RejectedError)(nil); cfg.fixtures != "" && errors.As(err, &rejected) {
+			return fmt.Errorf("--fixtures: %s: %w", cfg.fixtures, err)
+		}
 		return fmt.Errorf("cannot start: %w", err)
 	}
 	if saver != nil {

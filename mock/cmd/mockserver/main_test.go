@@ -83,7 +83,11 @@ func TestStartupRefusals(t *testing.T) {
 	}
 	defer taken.Close()
 	badFixtures := filepath.Join(t.TempDir(), "bad.yaml")
-	os.WriteFile(badFixtures, []byte("care360: {organizations: [{name: x}]}\n"), 0o600)
+	os.WriteFile(badFixtures, []byte("care360: {organizations: [{id: x}]}\n"), 0o600)
+	badSchema := filepath.Join(t.TempDir(), "bad-schema.yaml")
+	os.WriteFile(badSchema, []byte("care360: {organizations: [{id: x, colour: blue}]}\n"), 0o600)
+	emptyFixtures := filepath.Join(t.TempDir(), "empty.yaml")
+	os.WriteFile(emptyFixtures, []byte("# nothing yet\n"), 0o600)
 	badState := filepath.Join(t.TempDir(), "state.json")
 	os.WriteFile(badState, []byte("{ torn"), 0o600)
 	for _, tt := range []struct {
@@ -92,7 +96,9 @@ func TestStartupRefusals(t *testing.T) {
 		want string
 	}{
 		{"port taken", []string{"--addr", taken.Addr().String()}, "cannot listen on " + taken.Addr().String()},
-		{"bad fixtures", []string{"--fixtures", badFixtures}, "care360.organizations[0].apiKeys is required"},
+		{"bad fixtures", []string{"--fixtures", badFixtures}, badFixtures + ": fixture document rejected: care360.organizations[0].name is required for a new organization"},
+		{"schema and domain problems together", []string{"--fixtures", badSchema}, badSchema + `: fixture document rejected: care360.organizations[0]: property "colour" is unsupported; care360.organizations[0].name is required for a new organization`},
+		{"empty fixtures", []string{"--fixtures", emptyFixtures}, emptyFixtures + ": fixture document rejected: the document is empty"},
 		{"unknown vendor", []string{"--vendors", "acme"}, `unknown vendor "acme"`},
 		{"open control API on all interfaces", []string{"--addr", "0.0.0.0:0"}, "refusing to serve the control API without a token"},
 		{"unreadable state file", []string{"--addr", "127.0.0.1:0", "--state-file", badState}, "state file " + badState + " cannot be used"},
