@@ -14,20 +14,22 @@ all: lint test
 mock:
 	$(GO) run ./mock/cmd/mockserver --addr $(ADDR)
 
-## generate: regenerate every generated/<name> package from openapi/.
+## generate: regenerate every generated/<name> package from openapi/, and
+## the README's "What the mock infers" table from the documents' markers.
 generate:
-	$(GO) generate ./generated/...
+	$(GO) generate ./generated/... ./openapi/...
 
-## lint: go vet, generated code up to date, OpenAPI documents pass Redocly.
+## lint: go vet, generated code and the README's inference table up to
+## date, OpenAPI documents pass Redocly.
 lint: vet check-generate lint-openapi
 
 vet:
 	$(GO) vet ./...
 
 check-generate: generate
-	@if [ -n "$$(git status --porcelain -- generated)" ]; then \
-		echo "make generate changed generated/; commit the result:"; \
-		git status --porcelain -- generated; git --no-pager diff --stat -- generated; exit 1; \
+	@if [ -n "$$(git status --porcelain -- generated README.md)" ]; then \
+		echo "make generate changed generated/ or README.md; commit the result:"; \
+		git status --porcelain -- generated README.md; git --no-pager diff --stat -- generated README.md; exit 1; \
 	fi
 
 $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json

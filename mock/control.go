@@ -37,11 +37,15 @@ func (h *control) GetState(c echo.Context) error {
 }
 
 func (h *control) ReplaceState(c echo.Context) error {
-	return h.apply(c, sessionOf(c).world.replace)
+	return h.apply(c, sessionOf(c).world.replace, nil)
 }
 
+// MergeState reports a rejected body's problems across records as they
+// would be after merging it into the state, where an entry may name an
+// organization, tenant, company or token the state already has.
 func (h *control) MergeState(c echo.Context) error {
-	return h.apply(c, sessionOf(c).world.merge)
+	w := sessionOf(c).world
+	return h.apply(c, w.merge, w.mergeProblems)
 }
 
 func (h *control) ResetState(c echo.Context) error {
@@ -54,7 +58,7 @@ func (h *control) ReplaceSessionState(c echo.Context, name mockcontrol.SessionNa
 	if !sessionName.MatchString(name) {
 		return controlError(c, http.StatusBadRequest, "name must match "+sessionName.String())
 	}
-	doc, status, problems := h.readDocument(c.Request())
+	doc, status, problems := h.readDocument(c.Request(), nil)
 	if problems != nil {
 		return jsonresp.Write(c, status, mockcontrol.RejectedDocument{Errors: problems})
 	}
@@ -187,8 +191,8 @@ func decodeChecked(c echo.Context, schema string, into any) []string {
 	return nil
 }
 
-func (h *control) apply(c echo.Context, op func(*fixtures.Document) error) error {
-	doc, status, problems := h.readDocument(c.Request())
+func (h *control) apply(c echo.Context, op func(*fixtures.Document) error, domain func(*fixtures.Document) []string) error {
+	doc, status, problems := h.readDocument(c.Request(), domain)
 	if problems != nil {
 		return jsonresp.Write(c, status, mockcontrol.RejectedDocument{Errors: problems})
 	}
@@ -204,8 +208,11 @@ func (h *control) apply(c echo.Context, op func(*fixtures.Document) error) error
 // travel as JSON, which GET /__mock/state writes anyway.
 const maxYAMLControlBytes = 2 << 20
 
-// readDocument reads a JSON or YAML fixture document from the body.
-func (h *control) readDocument(r *http.Request) (*fixtures.Document, int, []string) {
+// readDocument reads a JSON or YAML fixture document from the body. A
+// document with schema problems is refused with the problems across
+// records of its readable part, as domain finds them (as a whole world
+// when nil).
+func (h *control) readDocument(r *http.Request, domain func(*fixtures.Document) []string) (*fixtures.Document, int, []string) {
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	if err != nil || (mediaType != "application/json" && mediaType != "application/yaml" &&
 		mediaType != "application/x-yaml" && mediaType != "text/yaml") {
@@ -226,6 +233,9 @@ func (h *control) readDocument(r *http.Request) (*fixtures.Document, int, []stri
 	if err != nil {
 		var rejected *fixtures.RejectedError
 		if errors.As(err, &rejected) {
+			if domain != nil && rejected.Partial != nil {
+				rejected = rejected.WithDomain(domain(rejected.Partial))
+			}
 			return nil, http.StatusBadRequest, rejected.Problems
 		}
 		return nil, http.StatusBadRequest, []string{err.Error()}

@@ -113,17 +113,30 @@ func (w *world) replace(doc *fixtures.Document) error {
 	return nil
 }
 
-// merge adds doc's content to the world, or changes nothing.
-func (w *world) merge(add *fixtures.Document) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+// merged is the world's document with add merged into it. Callers hold
+// w.mu.
+func (w *world) merged(add *fixtures.Document) *fixtures.Document {
 	cur := w.export()
-	merged := &fixtures.Document{
+	return &fixtures.Document{
 		Care360:    care360.Merge(cur.Care360, add.Care360),
 		Cl2c:       cl2c.Merge(cur.Cl2c, add.Cl2c),
 		R1discover: r1discover.Merge(cur.R1discover, add.R1discover),
 	}
-	s, err := build(merged, w.maxUsers)
+}
+
+// mergeProblems lists the problems across records that merging add would
+// leave, without changing anything.
+func (w *world) mergeProblems(add *fixtures.Document) []string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return fixtures.DomainProblems(w.merged(add))
+}
+
+// merge adds doc's content to the world, or changes nothing.
+func (w *world) merge(add *fixtures.Document) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s, err := build(w.merged(add), w.maxUsers)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@
 // all read the same bytes.
 package openapi
 
+//go:generate go run ./internal/inferencetable ../README.md
+
 import (
 	"context"
 	"embed"
