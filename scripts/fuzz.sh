@@ -15,6 +15,7 @@ targets=(
 	"./mock/ FuzzCL2CUpdate"
 	"./mock/ FuzzR1Update"
 	"./mock/ FuzzControlDocument"
+	"./mock/ FuzzRoundTrip"
 	"./mock/fixtures/ FuzzFixturesParse"
 	"./mock/care360/ FuzzDecodeCursor"
 )
