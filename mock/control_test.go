@@ -90,8 +90,9 @@ care360:
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
-	// Schema problems come first and alone: the unknown field and the
-	// unknown status are both reported.
+	// Schema problems come first: the unknown field and the unknown status
+	// are both reported (with the duplicates, see
+	// TestRejectedDocumentListsSchemaAndDomainProblemsTogether).
 	joined := strings.Join(body.Errors, "\n")
 	for _, want := range []string{"colour", "status"} {
 		if !strings.Contains(joined, want) {

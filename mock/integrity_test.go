@@ -210,3 +210,107 @@ func TestWrongCaseFieldsAreNeverStored(t *testing.T) {
 		})
 	}
 }
+
+// POST /__mock/state: an entry naming an existing id adds into it, with
+// nothing restated, for all three vendors alike.
+func TestMergeByIDAloneForEveryVendor(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	rec := send(m, http.MethodPost, "/__mock/state", "application/json", `{
+		"care360":{"organizations":[{"id":"org_demo","users":[{"email":"added@example.com","firstName":"Ada"}]}]},
+		"cl2c":{"tenants":[{"id":"tenant-demo","users":[{"id":"added-1","firstName":"Ada","lastName":"Added"}]}]},
+		"r1discover":{"tokens":[{"token":"r1-other-token","companies":[1]}],
+		              "companies":[{"id":1,"users":[{"clientId":"added123","username":"ada_added"}]}]}}`)
+	if rec.Code != 200 {
+		t.Fatalf("merge: %d %s", rec.Code, rec.Body)
+	}
+	if rec := send(m, http.MethodGet, "/api/v1/users?email=added", "", "", care360Key...); rec.Code != 200 ||
+		!strings.Contains(rec.Body.String(), `"email":"added@example.com","firstName":"Ada"`) {
+		t.Fatalf("Care360 user not added to org_demo: %d %s", rec.Code, rec.Body)
+	}
+	if rec := send(m, http.MethodPut, "/v1/cl2c/user", "application/json", `{"id":"added-1","firstName":"Ada","lastName":"Lovelace"}`, cl2cAuth...); rec.Code != 200 {
+		t.Fatalf("CL2C user not added to tenant-demo: %d %s", rec.Code, rec.Body)
+	}
+	// The other token now manages company 1 as well.
+	if rec := send(m, http.MethodPut, "/api/v1/companies/1/users/added123", "application/json", `{"client_status":"active"}`,
+		"Authorization", "Bearer r1-other-token", "Accept", "application/json"); rec.Code != 200 {
+		t.Fatalf("R1 user or token reach not added: %d %s", rec.Code, rec.Body)
+	}
+	state := m.State()
+	if o := state.Care360.Organizations[0]; o.Name != "Demo Clinic" || !reflect.DeepEqual(o.ApiKeys, []string{"cv-demo-key"}) {
+		t.Errorf("org_demo's name and keys changed: %q %q", o.Name, o.ApiKeys)
+	}
+	if ten := state.Cl2c.Tenants[0]; !reflect.DeepEqual(ten.ApiKeys, []string{"cl2c-demo-key"}) {
+		t.Errorf("tenant-demo's keys changed: %q", ten.ApiKeys)
+	}
+	checkStateReloads(t, m)
+	// A new organization still needs its name.
+	rec = send(m, http.MethodPost, "/__mock/state", "application/json", `{"care360":{"organizations":[{"id":"org_new"}]}}`)
+	if rec.Code != 400 || rec.Body.String() != `{"errors":["care360.organizations[2].name is required for a new organization"]}` {
+		t.Fatalf("nameless new organization: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// A rejected document lists its schema and its domain problems in one
+// answer; a merge counts the state it would join.
+func TestRejectedDocumentListsSchemaAndDomainProblemsTogether(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	before := m.State()
+	doc := `
+care360:
+  organizations:
+    - name: A
+      apiKeys: [k1]
+      colour: blue
+      users:
+        - {email: a@example.com, phoneNumber: "+1", dob: "1995-02-30"}
+        - {email: A@example.com, phoneNumber: "+1"}
+r1discover:
+  tokens: [{token: t, companies: [7]}]
+`
+	rec := send(m, http.MethodPut, "/__mock/state", "application/yaml", doc)
+	want := `{"errors":["care360.organizations[0]: property \"colour\" is unsupported","care360.organizations[0].users[0].dob must be a date in YYYY-MM-DD format",` +
+		`"care360.organizations[0].users[1].email: duplicate email A@example.com","care360.organizations[0].users[1].phoneNumber: duplicate phone number +1",` +
+		`"r1discover.tokens[0].companies[0]: unknown company 7"]}`
+	if rec.Code != 400 || rec.Body.String() != want {
+		t.Fatalf("PUT: got %d %s\nwant %s", rec.Code, rec.Body, want)
+	}
+	// The same body added to the default world also clashes with it.
+	rec = send(m, http.MethodPost, "/__mock/state", "application/json",
+		`{"care360":{"organizations":[{"id":"org_demo","colour":"blue","users":[{"email":"JANE.ROE@example.com","phoneNumber":""}]}]}}`)
+	want = `{"errors":["care360.organizations[0]: property \"colour\" is unsupported","care360.organizations[0].users[0].phoneNumber must not be empty",` +
+		`"care360.organizations[0].users[6].email: duplicate email JANE.ROE@example.com"]}`
+	if rec.Code != 400 || rec.Body.String() != want {
+		t.Fatalf("POST: got %d %s\nwant %s", rec.Code, rec.Body, want)
+	}
+	if !reflect.DeepEqual(before, m.State()) {
+		t.Fatal("a rejected document changed the state")
+	}
+}
+
+// An empty document is an error, never an empty world; {} asks for one.
+func TestEmptyDocumentIsAnError(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	before := m.State()
+	const empty = `{"errors":["the document is empty; send {} for a world without accounts"]}`
+	for _, tt := range []struct{ method, path, contentType, body string }{
+		{http.MethodPut, "/__mock/state", "application/json", ""},
+		{http.MethodPut, "/__mock/state", "application/yaml", "  \n"},
+		{http.MethodPut, "/__mock/state", "application/yaml", "# nothing here\n---\n"},
+		{http.MethodPost, "/__mock/state", "application/json", ""},
+		{http.MethodPut, "/__mock/sessions/qa/state", "application/json", ""},
+	} {
+		if rec := send(m, tt.method, tt.path, tt.contentType, tt.body); rec.Code != 400 || rec.Body.String() != empty {
+			t.Errorf("%s %s %q: got %d %s", tt.method, tt.path, tt.body, rec.Code, rec.Body)
+		}
+	}
+	if !reflect.DeepEqual(before, m.State()) {
+		t.Fatal("an empty document changed the state")
+	}
+	if rec := send(m, http.MethodPut, "/__mock/state", "application/json", "{}"); rec.Code != 200 ||
+		rec.Body.String() != `{"care360":{"organizations":0,"users":0,"authIdentities":0},"cl2c":{"tenants":0,"users":0},"r1discover":{"companies":0,"users":0,"tokens":0}}` {
+		t.Fatalf("{}: %d %s", rec.Code, rec.Body)
+	}
+}
