@@ -278,12 +278,12 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			},
 			Entry("a missing cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr(""), 400, c360MissingKey),
 			Entry("an unknown cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr("contract-suite-unknown-key"), 400, c360MissingKey),
-			Entry("a cursor that does not decode", Label(support.LabelInferred), url.Values{"after": {"!!!"}}, nil, 400, `{"status":400,"success":false,"message":"after is not a valid cursor"}`),
-			Entry("limit 0", Label(support.LabelInferred), url.Values{"limit": {"0"}}, nil, 400, `{"status":400,"success":false,"message":"limit must be at least 1"}`),
-			Entry("limit 101", Label(support.LabelInferred), url.Values{"limit": {"101"}}, nil, 400, `{"status":400,"success":false,"message":"limit must be at most 100"}`),
-			Entry("a limit that is not a number", Label(support.LabelInferred), url.Values{"limit": {"ten"}}, nil, 400, `{"status":400,"success":false,"message":"limit must be an integer"}`),
-			Entry("an unknown sortOrder", Label(support.LabelInferred), url.Values{"sortOrder": {"up"}}, nil, 400, `{"status":400,"success":false,"message":"sortOrder must be one of asc, desc"}`),
-			Entry("an unknown sortBy", Label(support.LabelInferred), url.Values{"sortBy": {"email"}}, nil, 400, `{"status":400,"success":false,"message":"sortBy must be one of createdAt"}`),
+			Entry("a cursor that does not decode", Label(support.LabelInferred), url.Values{"after": {"!!!"}}, nil, 400, `{"status":400,"success":false,"error":"after is not a valid cursor","code":"VALIDATION_ERROR"}`),
+			Entry("limit 0", Label(support.LabelInferred), url.Values{"limit": {"0"}}, nil, 400, `{"status":400,"success":false,"error":"limit must be at least 1","code":"VALIDATION_ERROR"}`),
+			Entry("limit 101", Label(support.LabelInferred), url.Values{"limit": {"101"}}, nil, 400, `{"status":400,"success":false,"error":"limit must be at most 100","code":"VALIDATION_ERROR"}`),
+			Entry("a limit that is not a number", Label(support.LabelInferred), url.Values{"limit": {"ten"}}, nil, 400, `{"status":400,"success":false,"error":"limit must be an integer","code":"VALIDATION_ERROR"}`),
+			Entry("an unknown sortOrder", Label(support.LabelInferred), url.Values{"sortOrder": {"up"}}, nil, 400, `{"status":400,"success":false,"error":"sortOrder must be one of asc, desc","code":"VALIDATION_ERROR"}`),
+			Entry("an unknown sortBy", Label(support.LabelInferred), url.Values{"sortBy": {"email"}}, nil, 400, `{"status":400,"success":false,"error":"sortBy must be one of createdAt","code":"VALIDATION_ERROR"}`),
 		)
 	})
 
