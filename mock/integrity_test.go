@@ -181,7 +181,9 @@ func TestWrongCaseFieldsAreNeverStored(t *testing.T) {
 			`{"action":"UPDATE_EMAIL","data":{"currentEmail":"john.doe@example.com","newEmail":"a@example.com","NewEmail":"not-an-email"}}`, care360Key, 200, ""},
 		{"CL2C, every name", http.MethodPut, "/v1/cl2c/user",
 			`{"ID":"3fa85f64-5717-4562-b3fc-2c963f66afa6","FirstName":"","LASTNAME":"x","PhoneNumber":"12-34","PushToken":null}`, cl2cAuth, 400,
-			`{"type":"https://example.com/error","title":"Invalid Request","status":400,"detail":"The request parameters are incorrect.","errors":{"id":["User id is required"],"firstName":["First name is required"],"lastName":["Last name is required"]}}`},
+			`{"type":"https://example.com/error","title":"Invalid Request","status":400,"detail":"The request parameters are incorrect.","errors":{"id":["User id is required"],"firstName":["First name is required"],"lastName":["Last name is required"],` +
+				`"ID":["ID is not a field; the field is spelled id"],"FirstName":["FirstName is not a field; the field is spelled firstName"],"LASTNAME":["LASTNAME is not a field; the field is spelled lastName"],` +
+				`"PhoneNumber":["PhoneNumber is not a field; the field is spelled phoneNumber"],"PushToken":["PushToken is not a field; the field is spelled pushToken"]}}`},
 		{"R1 Discover, every name", http.MethodPut, "/api/v1/companies/1/users/abcxyz123456",
 			`{"Username":"","COMPANY_USERNAME":"taken_user","Client_Email":"nope","Client_Location":"x","Client_Program":"x","Client_Practitioner":"x","Client_Status":"paused"}`, r1Auth1, 200, ""},
 	} {

@@ -149,6 +149,14 @@ func (v *validator) check(c echo.Context) *Problem {
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: v.options}
 	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
 		fields := fieldProblems(err)
+		if body := Body(c); body != nil {
+			// Refused members belong in the same answer as the schema's
+			// problems; the body is read again only to name them.
+			var raw any
+			if json.Unmarshal(body, &raw) == nil {
+				fields = append(fields, v.refusedMembers(route.Operation.RequestBody.Value, raw)...)
+			}
+		}
 		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: fields}
 		p.Message = p.FieldMessages()
 		return p
@@ -166,17 +174,32 @@ func (v *validator) check(c echo.Context) *Problem {
 	return nil
 }
 
+// refusedMembers lists the members of a body the document's policy
+// refuses.
+func (v *validator) refusedMembers(body *openapi3.RequestBody, value any) []FieldProblem {
+	policy, _ := unknownFieldsPolicy(body) // checked in New
+	if policy == ignoreUnknown {
+		return nil
+	}
+	var refused []FieldProblem
+	reduce(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
+	return refused
+}
+
+func jsonSchema(body *openapi3.RequestBody) *openapi3.Schema {
+	if mt := body.Content.Get(echo.MIMEApplicationJSON); mt != nil && mt.Schema != nil {
+		return mt.Schema.Value
+	}
+	return nil
+}
+
 // keep reduces the validated body to the members its schema declares,
 // refusing the undeclared ones the document's policy refuses, and keeps
 // the result for Decode.
 func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) *Problem {
 	policy, _ := unknownFieldsPolicy(body) // checked in New
-	var schema *openapi3.Schema
-	if mt := body.Content.Get(echo.MIMEApplicationJSON); mt != nil && mt.Schema != nil {
-		schema = mt.Schema.Value
-	}
 	var refused []FieldProblem
-	reduced := reduce(schema, value, nil, policy, v.options.SchemaValidationOptions, &refused)
+	reduced := reduce(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
 	if len(refused) > 0 {
 		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: refused}
 		p.Message = p.FieldMessages()
