@@ -256,10 +256,12 @@ type Cl2cTenant struct {
 // Cl2cUser A CL2C user; every field but `id` is optional.
 type Cl2cUser struct {
 	// Id The user's identifier, unique within the tenant.
-	Id             string  `json:"id"`
-	UserName       *string `json:"userName,omitempty"`
-	FirstName      *string `json:"firstName,omitempty"`
-	LastName       *string `json:"lastName,omitempty"`
+	Id        string  `json:"id"`
+	UserName  *string `json:"userName,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+	LastName  *string `json:"lastName,omitempty"`
+
+	// Email An email address.
 	Email          *string `json:"email,omitempty"`
 	EmailConfirmed *bool   `json:"emailConfirmed,omitempty"`
 	Authenticated  *bool   `json:"authenticated,omitempty"`
