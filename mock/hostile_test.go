@@ -88,7 +88,7 @@ var attacks = []attack{
 		400, `{"errors":["care360.organizations[0] must be an object","care360.organizations[1] must be an object",`, ""},
 	{"control: objects missing every required field", "PUT", "/__mock/state", jsonType,
 		func(s int) string { return `{"care360":{"organizations":[` + list(2000*s, "{}") + `]}}` },
-		400, `{"errors":["care360.organizations[0].name is required","care360.organizations[0].apiKeys is required",`, ""},
+		400, `{"errors":["care360.organizations[0].name is required for a new organization","care360.organizations[1].name is required for a new organization",`, ""},
 	{"control: deep nesting where an object is expected", "PUT", "/__mock/state", jsonType,
 		func(s int) string { return `{"care360":` + nested(400*s, "") + `}` },
 		400, `{"errors":["care360 must be an object"]}`, ""},

@@ -79,7 +79,7 @@ func TestMaxSessions(t *testing.T) {
 	}
 	const refusal = "The mock already holds 3 sessions, its limit (--max-sessions); delete one with DELETE /__mock/sessions/<name>"
 	rec := serveWith(m, "GET", "/api/v1/users?limit=1", "", mock.SessionHeader, "s3", "cv-api-key", "cv-demo-key")
-	if rec.Code != 429 || rec.Body.String() != `{"status":429,"success":false,"message":"`+refusal+`"}` {
+	if rec.Code != 429 || rec.Body.String() != `{"status":429,"success":false,"error":"`+refusal+`","code":"RATE_LIMITED"}` {
 		t.Fatalf("vendor request beyond the cap: %d %s", rec.Code, rec.Body)
 	}
 	rec = serveWith(m, "PUT", "/__mock/sessions/s3/state", `{}`, "Content-Type", "application/json")

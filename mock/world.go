@@ -37,7 +37,7 @@ func build(doc *fixtures.Document, maxUsers int) (stores, error) {
 	r, p3 := r1discover.Build(doc.R1discover)
 	problems = append(append(append(problems, p1...), p2...), p3...)
 	if len(problems) > 0 {
-		return stores{}, &fixtures.RejectedError{Problems: problems}
+		return stores{}, &fixtures.RejectedError{Problems: fixtures.Capped(problems)}
 	}
 	return stores{care360: c, cl2c: l, r1: r}, nil
 }

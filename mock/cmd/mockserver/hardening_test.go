@@ -195,7 +195,7 @@ func TestControlWithoutTokenRefusesWebPages(t *testing.T) {
 		{"JSON duplicate keys", "PUT", "/__mock/state", `{"care360":{},"care360":{}}`, []string{"Content-Type", json}, 400,
 			`{"errors":["not a JSON or YAML document: line 1: key \"care360\" appears twice"]}`},
 		{"empty session name", "GET", "/__sessions//api/v1/users", "", []string{"cv-api-key", "cv-demo-key"}, 400,
-			`{"status":400,"success":false,"message":"The session name \"\" is not valid: it must match ^[A-Za-z0-9._-]{1,64}$"}`},
+			`{"status":400,"success":false,"error":"The session name \"\" is not valid: it must match ^[A-Za-z0-9._-]{1,64}$","code":"VALIDATION_ERROR"}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body := call(t, tt.method, base+tt.path, tt.body, tt.header...)
