@@ -6,7 +6,7 @@ ADDR      ?= 127.0.0.1:8080
 NPM_DIR   := scripts
 REDOCLY   := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm --prefix $(NPM_DIR) run --silent lint:openapi
 
-.PHONY: all mock generate lint vet check-generate lint-openapi test unit contract contract-binary contract-drift
+.PHONY: all mock generate lint vet check-generate lint-openapi lint-ci test unit contract contract-binary contract-drift contract-standin fidelity
 
 all: lint test
 
@@ -20,8 +20,9 @@ generate:
 	$(GO) generate ./generated/... ./openapi/...
 
 ## lint: go vet, generated code and the README's inference table up to
-## date, OpenAPI documents pass Redocly.
-lint: vet check-generate lint-openapi
+## date, OpenAPI documents pass Redocly, the example CI workflow passes
+## actionlint.
+lint: vet check-generate lint-openapi lint-ci
 
 vet:
 	$(GO) vet ./...
@@ -38,22 +39,43 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(NPM_DIR)/p
 lint-openapi: $(NPM_DIR)/node_modules/.package-lock.json
 	$(REDOCLY)
 
-## test: everything CI runs.
-test: unit contract contract-binary loadgen-smoke fuzz-short load-check image-test
+lint-ci:
+	$(GO) tool actionlint contracts/ci/github-actions.yml
+
+## test: everything CI runs. unit runs the contract specs in-process
+## (go test ./contracts/), against a stand-in vendor by URL with the
+## fidelity proof (./contracts/standin/) and the drift proof.
+test: unit contract-binary loadgen-smoke fuzz-short load-check image-test
 
 ## contract: the contract specs against the target the CONTRACT_* variables
-## name (unset: an in-process mock); writes a JUnit report.
+## name (unset: an in-process mock); writes a JUnit report. LABELS is a
+## label filter (make contract LABELS='care360 && !mutating'); GINKGO_FLAGS
+## adds ginkgo flags to the defaults (--keep-going --fail-on-empty
+## --randomize-all --trace).
 CONTRACT_REPORT ?= contracts/reports/contract-junit.xml
-GINKGO_FLAGS    ?= --randomize-all --keep-going --fail-on-empty --trace
+LABELS          ?=
+GINKGO_FLAGS    ?=
+export LABELS GINKGO_FLAGS CONTRACT_REPORT
 
 contract:
-	@mkdir -p $(dir $(CONTRACT_REPORT))
-	@status=0; $(GO) tool ginkgo $(GINKGO_FLAGS) --junit-report=$(CONTRACT_REPORT) ./contracts/ || status=$$?; \
-		echo "JUnit report: $(CONTRACT_REPORT)"; exit $$status
+	@GO="$(GO)" bash scripts/contract.sh
 
 ## contract-binary: the contract specs against the mockserver binary, by URL.
 contract-binary:
 	GO=$(GO) bash scripts/contract-binary.sh
+
+## contract-standin: the contract specs by URL against a stand-in vendor
+## (other accounts, control API out of reach): they must pass and leave its
+## state as it was; fidelity must catch a drift injected there. Part of unit.
+contract-standin:
+	$(GO) test -count=1 -v ./contracts/standin/
+
+## fidelity: the contract specs against the mock and against the target
+## CONTRACT_BASE_URL* names, with the same CONTRACT_FIXTURES; writes
+## contracts/reports/fidelity.md and fidelity.html; exits 1 when a spec
+## passes on one side and fails on the other. LABELS filters both sides.
+fidelity:
+	$(GO) run ./contracts/cmd/fidelity --out contracts/reports
 
 ## contract-drift: proof that the contract specs fail when the mock drifts.
 contract-drift:

@@ -104,18 +104,46 @@ func listedUser(u mockcontrol.Care360User, p map[string]any) map[string]any {
 	return out
 }
 
-// restoreProfile puts back the fixture values of the fields a spec changes.
-func restoreProfile(u support.C360User, fields ...string) {
+// readProfile reads the named profile fields of the user with email as
+// the target holds them now (GET /api/v1/users, the only read Care360
+// offers), before a spec changes them. It skips the spec when a field is
+// unset: UPDATE_PROFILE can clear only address2, so such a change could
+// not be put back.
+func readProfile(email string, fields ...string) map[string]any {
 	GinkgoHelper()
-	orig := support.ProfileOf(u.Care360User)
-	data := map[string]any{"email": u.Email}
+	found := readUser(email)
+	before := map[string]any{"email": found["email"]}
 	for _, f := range fields {
-		if orig[f] != nil || f == "address2" {
-			data[f] = orig[f]
+		v, set := found[f]
+		if (!set || v == nil) && f != "address2" {
+			support.Skip(fmt.Sprintf("%s has no %s at the target; UPDATE_PROFILE cannot clear it again, so the spec would leave it changed", email, f))
+		}
+		before[f] = v
+	}
+	return before
+}
+
+// readUser reads the user with email as GET /api/v1/users lists it now.
+func readUser(email string) map[string]any {
+	GinkgoHelper()
+	resp := c360(c360List(url.Values{"email": {email}, "limit": {"100"}}))
+	Expect(resp.Status).To(Equal(http.StatusOK), "reading %s: %s", email, resp)
+	var p usersPage
+	resp.Decode(&p)
+	for _, d := range p.Data {
+		if e, _ := d["email"].(string); strings.EqualFold(e, email) {
+			return d
 		}
 	}
-	resp := c360(c360Profile(data))
-	Expect(resp.Status).To(Equal(http.StatusOK), "restoring %s: %s", u.Email, resp)
+	Fail(fmt.Sprintf("reading %s: not listed\n%s", email, resp))
+	return nil
+}
+
+// restoreProfile puts back what readProfile read.
+func restoreProfile(before map[string]any) {
+	GinkgoHelper()
+	resp := c360(c360Profile(before))
+	Expect(resp.Status).To(Equal(http.StatusOK), "restoring %s: %s", before["email"], resp)
 }
 
 type usersPage struct {
@@ -157,7 +185,7 @@ func orgEmailsByCreatedAt() []string {
 	us := targets.Care360().Users(targets.Care360().InOrg())
 	for _, u := range us {
 		if u.CreatedAt == nil {
-			Skip("fixtures have no createdAt for " + u.Email + ", so the order is unknown")
+			support.Skip("fixtures have no createdAt for " + u.Email + ", so the order is unknown")
 		}
 	}
 	slices.SortStableFunc(us, func(a, b support.C360User) int {
@@ -196,7 +224,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			c := targets.Care360()
 			users := c.Users(c.InOrg())
 			if len(users) > 100 {
-				Skip("fixtures have more than 100 users in the organization; one page cannot hold them")
+				support.Skip("fixtures have more than 100 users in the organization; one page cannot hold them")
 			}
 			resp := c360(c360List(url.Values{"limit": {"100"}}))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
@@ -231,12 +259,36 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			Expect(got).To(ConsistOf(want), "%s", resp)
 		})
 
+		It("filters by prefix only, not by a part inside the address", func() {
+			c := targets.Care360()
+			u := c.User("Care360 user in the organization", c.InOrg())
+			inside := u.Email[strings.Index(u.Email, "@"):]
+			var want []string
+			for _, o := range c.Users(c.InOrg()) {
+				if strings.HasPrefix(strings.ToLower(o.Email), strings.ToLower(inside)) {
+					want = append(want, strings.ToLower(o.Email))
+				}
+			}
+			resp := c360(c360List(url.Values{"email": {inside}, "limit": {"100"}}))
+			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			var p usersPage
+			resp.Decode(&p)
+			got := []string{}
+			for _, d := range p.Data {
+				got = append(got, strings.ToLower(d["email"].(string)))
+			}
+			Expect(got).To(ConsistOf(want), "users whose email starts with %q: %s", inside, resp)
+		})
+
 		DescribeTable("walks every page to the end, seeing each user exactly once",
-			func(limit int, order string) {
+			func(limit int, order string, sortBy string) {
 				want := orgEmailsByCreatedAt()
 				q := url.Values{"limit": {fmt.Sprint(limit)}}
 				if order != "" {
 					q.Set("sortOrder", order)
+				}
+				if sortBy != "" {
+					q.Set("sortBy", sortBy)
 				}
 				if order == "desc" {
 					slices.Reverse(want)
@@ -251,16 +303,73 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				}
 				Expect(pages[len(pages)-1].Meta.HasMore).To(BeFalse(), "the last page says hasMore true")
 			},
-			Entry("limit 1, ascending by default", 1, ""),
-			Entry("limit 2, ascending", 2, "asc"),
-			Entry("limit 3, descending", 3, "desc"),
+			Entry("limit 1, ascending by default", 1, "", ""),
+			Entry("limit 2, ascending by createdAt", 2, "asc", "createdAt"),
+			Entry("limit 3, descending", 3, "desc", ""),
 		)
 
 		It("accepts the page's sorOrder spelling as sortOrder", func() {
+			want := orgEmailsByCreatedAt()
+			if len(want) > 100 {
+				support.Skip("fixtures have more than 100 users in the organization; one page cannot hold them")
+			}
+			slices.Reverse(want)
 			a := c360(c360List(url.Values{"limit": {"100"}, "sorOrder": {"desc"}}))
 			b := c360(c360List(url.Values{"limit": {"100"}, "sortOrder": {"desc"}}))
 			Expect(a.Status).To(Equal(http.StatusOK), "%s", a)
 			Expect(a.Body).To(MatchJSON(b.Body))
+			var p usersPage
+			a.Decode(&p)
+			got := []string{}
+			for _, d := range p.Data {
+				got = append(got, strings.ToLower(d["email"].(string)))
+			}
+			Expect(got).To(Equal(want), "sorOrder=desc lists newest first: %s", a)
+		})
+
+		// The default only shows with more than ten users: on a mock the
+		// spec adds them in its own session; elsewhere the fixtures must
+		// describe an organization that has them.
+		Describe("a page without limit", Ordered, Label(support.LabelMutating), Serial, func() {
+			var want []string
+			orderedSetup(func() {
+				c := targets.Care360()
+				org := c.Org()
+				want = orgEmailsByCreatedAt()
+				if len(want) <= 10 {
+					if !targets.Target(support.Care360).Seeded || org.Id == nil {
+						support.Skip("fixtures have no Care360 organization with more than 10 users, and the target is not a seeded mock that could get them, so the default page size is not observable")
+					}
+					doc := cloneDoc(targets.Fixtures())
+					for i := range doc.Care360.Organizations {
+						if deref(doc.Care360.Organizations[i].Id) != deref(org.Id) {
+							continue
+						}
+						for n := len(want); n <= 11; n++ {
+							e := c.UnknownEmail(fmt.Sprintf("contract-page-%02d", n))
+							doc.Care360.Organizations[i].Users = append(doc.Care360.Organizations[i].Users, mockcontrol.Care360User{
+								Email: e, Role: ptr("USER"), CreatedAt: ptr(fmt.Sprintf("2099-01-01T00:00:%02d.000Z", n)),
+							})
+							want = append(want, strings.ToLower(e))
+						}
+					}
+					resp := targets.Control(support.Care360, http.MethodPut, "/__mock/state", doc)
+					Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				}
+			})
+
+			It("holds 10 users, the first ones by createdAt", func() {
+				resp := c360(c360List(nil))
+				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+				var p usersPage
+				resp.Decode(&p)
+				got := []string{}
+				for _, d := range p.Data {
+					got = append(got, strings.ToLower(d["email"].(string)))
+				}
+				Expect(got).To(Equal(want[:10]), "%s", resp)
+				Expect(p.Meta.HasMore).To(BeTrue(), "%s", resp)
+			})
 		})
 
 		DescribeTable("refuses",
@@ -298,10 +407,10 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			u := c.User("Care360 USER john.doe@example.com without a locking case (the page example's user)",
 				c.InOrg(), support.WithEmail("john.doe@example.com"), support.WithRole("USER"), support.Unlocked)
 			if c.PhoneKnown("+11111111111") && deref(u.PhoneNumber) != "+11111111111" {
-				Skip("fixtures give the page example's phone number +11111111111 to another user")
+				support.Skip("fixtures give the page example's phone number +11111111111 to another user")
 			}
-			DeferCleanup(restoreProfile, u, "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2",
-				"city", "state", "country", "postalCode", "allergies", "currentMedications", "healthConditions", "languagePreferences")
+			DeferCleanup(restoreProfile, readProfile(u.Email, "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2",
+				"city", "state", "country", "postalCode", "allergies", "currentMedications", "healthConditions", "languagePreferences"))
 			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(pageexamples.Care360ProfileBody)})
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var sent struct{ Data map[string]any }
@@ -336,6 +445,22 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				return map[string]any{"email": u.Email, "firstName": deref(u.FirstName) + "x"}, 400,
 					"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"
 			}),
+			Entry("a new last name once a case is assigned", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER with a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Locked)
+				return map[string]any{"email": u.Email, "lastName": deref(u.LastName) + "x"}, 400,
+					"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"
+			}),
+			Entry("a new gender once a case is assigned", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER with a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Locked)
+				gender := "FEMALE"
+				if deref(u.Gender) == gender {
+					gender = "MALE"
+				}
+				return map[string]any{"email": u.Email, "gender": gender}, 400,
+					"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"
+			}),
 			Entry("a new date of birth once a case is assigned", Label(support.LabelDocumentedError), func() (map[string]any, int, string) {
 				c := targets.Care360()
 				u := c.User("Care360 USER with a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Locked)
@@ -358,6 +483,21 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
 				return map[string]any{"email": u.Email, "address": "P.O. Box 12"}, 400, "Address must not be a PO Box address"
 			}),
+			Entry("a state that is not a 2-character abbreviation", Label(support.LabelInferred), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
+				return map[string]any{"email": u.Email, "state": "New York"}, 400, "data.state must match the pattern ^[A-Z]{2}$"
+			}),
+			Entry("a country that is not a 2-character code", Label(support.LabelInferred), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
+				return map[string]any{"email": u.Email, "country": "USA"}, 400, "data.country must match the pattern ^[A-Z]{2}$"
+			}),
+			Entry("a postal code not like 12345 or 12345-6789", Label(support.LabelInferred), func() (map[string]any, int, string) {
+				c := targets.Care360()
+				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
+				return map[string]any{"email": u.Email, "postalCode": "1234"}, 400, "data.postalCode must match the pattern ^[0-9]{5}(-[0-9]{4})?$"
+			}),
 			Entry("a date of birth not in YYYY-MM-DD", Label(support.LabelInferred), func() (map[string]any, int, string) {
 				c := targets.Care360()
 				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
@@ -377,6 +517,8 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			Entry("without cv-api-key", Label(support.LabelInferred), c360Profile(map[string]any{"email": "john.doe@example.com"}), false, 400, c360MissingKey),
 			Entry("with an unknown action", Label(support.LabelInferred), c360Post(map[string]any{"action": "DELETE_USER", "data": map[string]any{}}), true, 400,
 				`{"status":400,"success":false,"message":"action must be one of UPDATE_EMAIL, UPDATE_PROFILE"}`),
+			Entry("without data.email", Label(support.LabelInferred), c360Profile(map[string]any{"city": "Boston"}), true, 400,
+				`{"status":400,"success":false,"message":"data.email is required"}`),
 			Entry("sent as text/plain", Label(support.LabelInferred), support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(`{"action":"UPDATE_PROFILE","data":{"email":"a@b.c"}}`), ContentType: "text/plain"}, true, 415,
 				`{"status":415,"success":false,"message":"Content-Type must be application/json"}`),
 		)
@@ -385,12 +527,11 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			var u support.C360User
 			changed := map[string]any{"city": "Boston", "address2": nil, "allergies": "None", "languagePreferences": []string{"de"}}
 
-			BeforeAll(func() {
-				reseedAfterAll()
+			orderedSetup(func() {
 				c := targets.Care360()
 				u = c.User("Care360 USER without a locking case in the organization, with city and allergies set",
 					c.InOrg(), support.WithRole("USER"), support.Unlocked, support.WithProfile("city", "allergies"))
-				DeferCleanup(restoreProfile, u, "city", "address2", "allergies", "languagePreferences")
+				DeferCleanup(restoreProfile, readProfile(u.Email, "city", "address2", "allergies", "languagePreferences"))
 			})
 
 			It("answers the updated user, keeping the fields it did not send", func() {
@@ -434,15 +575,14 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				return doc
 			}
 
-			BeforeAll(func() {
-				reseedAfterAll()
+			orderedSetup(func() {
 				if !targets.Target(support.Care360).Seeded {
-					Skip("the Care360 target is not seeded: a user added through /__mock/state could not be removed")
+					support.Skip("the Care360 target is not seeded: a user added through /__mock/state could not be removed")
 				}
 				c := targets.Care360()
 				org = c.Org()
 				if org.Id == nil {
-					Skip("fixtures have no id for the Care360 organization, so a user cannot be added to it")
+					support.Skip("fixtures have no id for the Care360 organization, so a user cannot be added to it")
 				}
 				email = c.UnknownEmail("contract-case")
 				resp := targets.Control(support.Care360, http.MethodPut, "/__mock/state", userWith("Casey", "Created"))
@@ -476,7 +616,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			const from, to = "john.doe@carevalidate.com", "doe.john@carevalidate.com"
 			u := c.User("Care360 USER john.doe@carevalidate.com (the email page example's user)", c.InOrg(), support.WithEmail(from), support.WithRole("USER"))
 			if c.EmailKnown(to) {
-				Skip("fixtures give doe.john@carevalidate.com to a user already")
+				support.Skip("fixtures give doe.john@carevalidate.com to a user already")
 			}
 			resp := c360(c360Email(from, to))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
@@ -530,13 +670,25 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			}),
 		)
 
+		It("moves the email of a user with an assigned case", Label(support.LabelMutating), Serial, func() {
+			c := targets.Care360()
+			u := c.User("Care360 USER with a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Locked)
+			to := c.UnknownEmail("contract-locked-moved")
+			resp := c360(c360Email(u.Email, to))
+			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+			DeferCleanup(func() {
+				back := c360(c360Email(to, u.Email))
+				Expect(back.Status).To(Equal(http.StatusOK), "moving the email back: %s", back)
+			})
+			Expect(resp.Map()).To(HaveKeyWithValue("message", "Email updated successfully"), "%s", resp)
+		})
+
 		Describe("a moved email frees the old address", Ordered, Label(support.LabelMutating), Serial, func() {
 			var u support.C360User
 			var newEmail string
 			moved := false
 
-			BeforeAll(func() {
-				reseedAfterAll()
+			orderedSetup(func() {
 				c := targets.Care360()
 				u = c.User("Care360 USER in the organization", c.InOrg(), support.WithRole("USER"))
 				newEmail = c.UnknownEmail("contract-moved")
@@ -548,11 +700,14 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				})
 			})
 
-			It("moves the user to the new address", func() {
+			It("moves the user to the new address and answers in the page's shape", func() {
+				before := readUser(u.Email)
 				resp := c360(c360Email(u.Email, newEmail))
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				moved = true
-				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("email", newEmail)))
+				before["email"] = newEmail
+				Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": 200, "success": true,
+					"message": "Email updated successfully", "data": map[string]any{"user": emailUser(before)}})), "%s", resp)
 			})
 
 			It("no longer knows the old address", Label(support.LabelDocumentedError), func() {

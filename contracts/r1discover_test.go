@@ -64,7 +64,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 			u := targets.R1User("R1 Discover user abcxyz123456 of company 1 (the page example's user)", support.R1Client(1, "abcxyz123456"), support.R1Complete)
 			for field, value := range map[string]string{"username": "xyz123", "email": "client@example.com"} {
 				if targets.R1Known(field, value) && !(field == "username" && *u.Username == value) && !(field == "email" && *u.Email == value) {
-					Skip(fmt.Sprintf("fixtures give the page example's %s %s to another user", field, value))
+					support.Skip(fmt.Sprintf("fixtures give the page example's %s %s to another user", field, value))
 				}
 			}
 			DeferCleanup(restoreR1, u)
@@ -78,7 +78,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 		It("refuses the page's request as written, whose values are placeholders", Label(support.LabelInferred), func() {
 			u := targets.R1User("R1 Discover user abcxyz123456 of company 1 (the page example's user)", support.R1Client(1, "abcxyz123456"), support.R1Complete)
 			if *u.Username != "xyz123" || *u.CompanyUsername != "xyz123" {
-				Skip("fixtures do not give user abcxyz123456 the page example's usernames, so the example would change them")
+				support.Skip("fixtures do not give user abcxyz123456 the page example's usernames, so the example would change them")
 			}
 			body := "{\"username\":\"xyz123\",\"company_username\":\"xyz123\",\"client_email\":\"[email\u00a0protected]\"," +
 				`"client_location":"\"Bend Treatment Center\", \"Grants Pass Treatment Center\", \"Devon\", \"etc..\"",` +
@@ -98,8 +98,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 
 		Describe("a sequence of updates", Ordered, Label(support.LabelMutating), Serial, func() {
 			var u support.R1User
-			BeforeAll(func() {
-				reseedAfterAll()
+			orderedSetup(func() {
 				u = r1Complete()
 				DeferCleanup(restoreR1, u)
 			})

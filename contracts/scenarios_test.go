@@ -60,6 +60,7 @@ var _ = Describe("Scenarios", Label(labelScenario), func() {
 		}
 		args = append(args, func() {
 			var run *scenario.Run
+			var skip string
 			BeforeAll(func() {
 				name := fmt.Sprintf("scn-p%d-%d-%s", GinkgoParallelProcess(), scenarioSeq.Add(1), randomHex(4))
 				p, err := scenario.Prepare(targets, s, name)
@@ -69,10 +70,16 @@ var _ = Describe("Scenarios", Label(labelScenario), func() {
 				if err != nil {
 					Fail(fmt.Sprintf("preparing scenario %s: %v", s.File, err))
 				}
-				if p.Skip != "" {
-					Skip(p.Skip)
+				// Each step skips with the reason itself: a Skip here would
+				// leave the later steps with ginkgo's reasonless one.
+				if skip = p.Skip; skip == "" {
+					run = s.NewRun(p.Exchanger)
 				}
-				run = s.NewRun(p.Exchanger)
+			})
+			BeforeEach(func() {
+				if skip != "" {
+					Skip(skip)
+				}
 			})
 			for _, st := range s.Steps {
 				It(st.Name, func() {

@@ -141,35 +141,36 @@ func parseRef(body string) (ref, error) {
 	return ref{}, fmt.Errorf("reference ${%s}: unknown kind %q (credential, fixtures or steps)", body, kind)
 }
 
-// checkRefs lists the problems of the references in s. saved holds the
-// earlier steps and what each saves.
-func checkRefs(s string, e *env, saved map[string][]string) []string {
-	var out []string
+// checkRefs lists the problems of the references in s, and the accounts
+// and fixture values they need that the fixtures lack (unmet: a need the
+// target may not meet, not a fault of the file). saved holds the earlier
+// steps and what each saves.
+func checkRefs(s string, e *env, saved map[string][]string) (problems, unmet []string) {
 	for _, m := range refPattern.FindAllStringSubmatch(s, -1) {
 		if strings.HasPrefix(m[0], "$$") {
 			continue
 		}
 		r, err := parseRef(m[1])
 		if err != nil {
-			out = append(out, err.Error())
+			problems = append(problems, err.Error())
 			continue
 		}
 		switch r.kind {
 		case "credential", "fixtures":
 			if _, err := e.resolve(r); err != nil {
-				out = append(out, err.Error())
+				unmet = append(unmet, err.Error())
 			}
 		case "steps":
 			names, ok := saved[r.a]
 			switch {
 			case !ok:
-				out = append(out, fmt.Sprintf("reference ${%s}: no earlier step is named %q", m[1], r.a))
+				problems = append(problems, fmt.Sprintf("reference ${%s}: no earlier step is named %q", m[1], r.a))
 			case !slices.Contains(names, r.b):
-				out = append(out, fmt.Sprintf("reference ${%s}: step %q saves no %q", m[1], r.a, r.b))
+				problems = append(problems, fmt.Sprintf("reference ${%s}: step %q saves no %q", m[1], r.a, r.b))
 			}
 		}
 	}
-	return out
+	return problems, unmet
 }
 
 // resolve finds a credential or fixture value.

@@ -59,6 +59,10 @@ type Scenario struct {
 	// before the steps.
 	Faults []mockcontrol.FaultRule
 	Steps  []*Step
+	// Unmet lists the accounts and fixture values the file refers to that
+	// the suite's fixtures (CONTRACT_FIXTURES) lack, one reason each: the
+	// scenario is skipped with them, since the target cannot meet its needs.
+	Unmet []string
 
 	env *env
 }
@@ -115,6 +119,19 @@ type Saved struct {
 	Name string
 	Path Path
 	Line int
+}
+
+// Needs says what the scenario needs from a target: the accounts its
+// references name, and the control API when NeedsControl says so.
+func (s *Scenario) Needs() string {
+	var parts []string
+	if why := s.NeedsControl(); why != "" {
+		parts = append(parts, "the mock control API ("+why+")")
+	}
+	if len(s.Unmet) > 0 {
+		parts = append(parts, "what the fixtures lack: "+strings.Join(s.Unmet, "; "))
+	}
+	return strings.Join(parts, ", and ")
 }
 
 // NeedsControl reports why the scenario can only run against a target with
@@ -263,13 +280,17 @@ func Parse(file string, data []byte, vendor string, doc *fixtures.Document) (*Sc
 	p := &parser{err: &Error{File: file}}
 	s := p.parse(data, vendor, doc)
 	s.File = file
+	s.Unmet = p.unmet
 	if len(p.err.Problems) > 0 {
 		return nil, p.err
 	}
 	return s, nil
 }
 
-type parser struct{ err *Error }
+type parser struct {
+	err   *Error
+	unmet []string
+}
 
 func (p *parser) fail(n *yaml.Node, format string, args ...any) {
 	line := 0
@@ -558,8 +579,14 @@ func (p *parser) request(n *yaml.Node, what string, e *env, saved map[string][]s
 	f := p.fields(n, what+" request", "method", "path", "query", "headers", "body", "bodyText", "timeoutMs")
 	var r Request
 	check := func(node *yaml.Node, s string) {
-		for _, pr := range checkRefs(s, e, saved) {
+		problems, unmet := checkRefs(s, e, saved)
+		for _, pr := range problems {
 			p.fail(node, "%s", pr)
+		}
+		for _, u := range unmet {
+			if !slices.Contains(p.unmet, u) {
+				p.unmet = append(p.unmet, u)
+			}
 		}
 	}
 	if mn, ok := p.required(f, n, "method", what+" request"); ok {

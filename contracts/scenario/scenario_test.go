@@ -59,6 +59,9 @@ func inProcessTargets(t *testing.T) (*support.Targets, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := targets.Preflight(); err != nil {
+		t.Fatal(err)
+	}
 	return targets, srv.URL
 }
 
@@ -200,8 +203,7 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 		{"unknown request field", head + "  - name: a\n    request: {method: GET, path: /x, hedaers: {}}\n    expect: {status: 200}\n", "x.yaml:5: unknown field \"hedaers\""},
 		{"bad JSON path", head + "  - name: a\n    request: {method: GET, path: /api/v1/users}\n    expect:\n      status: 200\n      body:\n        $.data[*].email: x\n", "x.yaml:9: bad JSON path \"$.data[*].email\""},
 		{"bad saved path", head + "  - name: a\n    request: {method: GET, path: /api/v1/users}\n    expect: {status: 200}\n    save: {c: meta.cursor}\n", "x.yaml:7: bad JSON path \"meta.cursor\""},
-		{"missing fixture account", head + "  - name: a\n    request: {method: GET, path: /api/v1/users, headers: {cv-api-key: \"${credential.care360.org_nope}\"}}\n    expect: {status: 200}\n", "x.yaml:5: reference ${credential.care360.org_nope}: the fixtures have no care360 account \"org_nope\""},
-		{"missing fixture value", head + "  - name: a\n    request: {method: GET, path: \"/api/v1/users/${fixtures.care360.organizations[9].id}\"}\n    expect: {status: 200}\n", "x.yaml:5: reference ${fixtures.care360.organizations[9].id}: the fixtures have no such value"},
+		{"malformed reference", head + "  - name: a\n    request: {method: GET, path: /api/v1/users, headers: {cv-api-key: \"${credential.care360}\"}}\n    expect: {status: 200}\n", "x.yaml:5: reference ${credential.care360}: want ${credential.<care360|cl2c|r1discover>.<account>}"},
 		{"unknown step", head + get + "  - name: b\n    request: {method: GET, path: /api/v1/users, query: {after: \"${steps.z.cursor}\"}}\n    expect: {status: 200}\n", "x.yaml:8: reference ${steps.z.cursor}: no earlier step is named \"z\""},
 		{"unsaved name", head + get + "  - name: b\n    request: {method: GET, path: /api/v1/users, query: {after: \"${steps.a.cursor}\"}}\n    expect: {status: 200}\n", "x.yaml:8: reference ${steps.a.cursor}: step \"a\" saves no \"cursor\""},
 		{"missing name", "vendor: care360\nsteps:\n" + get, "x.yaml:1: the scenario needs \"name\""},
@@ -218,6 +220,32 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 				t.Fatalf("error %v\nwant it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A reference the fixtures cannot resolve is a need the target does not
+// meet, not a fault of the file: the file loads and says what it lacks.
+func TestMissingAccountsAreUnmetNeeds(t *testing.T) {
+	const file = "name: n\nvendor: care360\nsteps:\n" +
+		"  - name: a\n    request: {method: GET, path: /api/v1/users, headers: {cv-api-key: \"${credential.care360.org_nope}\"}}\n    expect: {status: 200}\n" +
+		"  - name: b\n    request: {method: GET, path: \"/api/v1/users/${fixtures.care360.organizations[9].id}\"}\n    expect: {status: 200}\n"
+	s, err := scenario.Parse("x.yaml", []byte(file), "care360", fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`reference ${credential.care360.org_nope}: the fixtures have no care360 account "org_nope" with a credential`,
+		"reference ${fixtures.care360.organizations[9].id}: the fixtures have no such value",
+	}
+	if len(s.Unmet) != 2 || s.Unmet[0] != want[0] || !strings.HasPrefix(s.Unmet[1], want[1]) {
+		t.Fatalf("unmet %q\nwant %q", s.Unmet, want)
+	}
+	if !strings.Contains(s.Needs(), "org_nope") {
+		t.Fatalf("needs %q", s.Needs())
+	}
+	ok, err := scenario.Parse("x.yaml", []byte(strings.ReplaceAll(file, "org_nope", "org_demo")), "care360", fixtures.Default())
+	if err != nil || len(ok.Unmet) != 1 {
+		t.Fatalf("with org_demo: %v, unmet %q", err, ok.Unmet)
 	}
 }
 

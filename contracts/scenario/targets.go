@@ -66,6 +66,10 @@ type Prepared struct {
 // target allows mutations. Call Cleanup afterwards, also after a skip.
 func Prepare(t *support.Targets, s *Scenario, session string) (*Prepared, error) {
 	p := &Prepared{Exchanger: OnTargets{T: t, Session: session}}
+	if len(s.Unmet) > 0 {
+		p.Skip = "the scenario needs " + s.Needs()
+		return p, nil
+	}
 	for _, v := range s.VendorsUsed() {
 		tg := t.Target(v)
 		if tg == nil {
@@ -78,6 +82,13 @@ func Prepare(t *support.Targets, s *Scenario, session string) (*Prepared, error)
 			}
 			if s.Mutating() && !tg.Mutations {
 				p.Skip = fmt.Sprintf("the scenario changes state; the %s target is a URL without the control API and %s is not true", v, support.EnvAllowMutations)
+				return p, nil
+			}
+			// Without a session of its own a scenario changes the target's
+			// data, and nothing puts it back.
+			if s.Mutating() && !tg.Irreversible {
+				p.Skip = fmt.Sprintf("the scenario changes state it does not put back; the %s target has no control API for a session of its own and %s is not true",
+					v, support.EnvAllowIrreversible)
 				return p, nil
 			}
 			continue

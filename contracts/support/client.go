@@ -49,12 +49,13 @@ type Response struct {
 	// Request describes the request with its secrets redacted.
 	Request string
 
-	req *http.Request
+	req   *http.Request
+	scrub *Scrubber
 }
 
 // String shows the exchange for failure messages, secrets redacted.
 func (r *Response) String() string {
-	return fmt.Sprintf("request:\n%s\nresponse: %d\n%s", indent(r.Request), r.Status, indent(string(r.Body)))
+	return fmt.Sprintf("request:\n%s\nresponse: %d\n%s", indent(r.Request), r.Status, indent(r.scrub.Scrub(string(r.Body))))
 }
 
 // Map decodes the body as a JSON object; it fails the spec when it is not one.
@@ -80,7 +81,7 @@ func (r *Response) Decode(v any) {
 // a request is shown. The tenant is not secret and stays.
 const Redacted = redact.Marker
 
-func describeRequest(req *http.Request, body []byte) string {
+func describeRequest(req *http.Request, body []byte, sc *Scrubber) string {
 	var b strings.Builder
 	shown := *req.URL
 	shown.RawQuery = redact.Query(shown.RawQuery)
@@ -101,7 +102,7 @@ func describeRequest(req *http.Request, body []byte) string {
 		b.WriteString("\n")
 		b.Write(body)
 	}
-	return b.String()
+	return sc.Scrub(b.String())
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
@@ -168,17 +169,21 @@ func (t *Targets) Exchange(vendor string, r Request) (*Response, error) {
 	if s := t.sessionFor(tg, r.Session); s != "" {
 		req.Header.Set(SessionHeader, s)
 	}
-	shown := describeRequest(req, body)
+	shown := describeRequest(req, body, t.scrub)
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("request failed: %w\nrequest:\n%s", err, indent(shown))
+		t.record(req, nil)
+		return nil, fmt.Errorf("request failed: %s\nrequest:\n%s", t.scrub.Scrub(err.Error()), indent(shown))
 	}
 	defer resp.Body.Close()
 	got, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("reading the response: %w\nrequest:\n%s", err, indent(shown))
+		t.record(req, nil)
+		return nil, fmt.Errorf("reading the response: %s\nrequest:\n%s", t.scrub.Scrub(err.Error()), indent(shown))
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: got, Request: shown, req: req}, nil
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: got, Request: shown, req: req, scrub: t.scrub}
+	t.record(req, out)
+	return out, nil
 }
 
 // Validate checks an answer of Exchange against vendor's OpenAPI document
@@ -215,7 +220,7 @@ func VendorOfPath(path string) string {
 func (t *Targets) Control(vendor, method, path string, body any) *Response {
 	ginkgo.GinkgoHelper()
 	if !t.byVendor[vendor].Control {
-		ginkgo.Skip("the " + vendor + " target has no /__mock/ control API")
+		Skip("the " + vendor + " target has no /__mock/ control API")
 	}
 	return t.Do(vendor, Request{Method: method, Path: path, JSON: body})
 }

@@ -14,7 +14,7 @@ import (
 func need(ok bool, what string) {
 	ginkgo.GinkgoHelper()
 	if !ok {
-		ginkgo.Skip("fixtures have no " + what)
+		Skip("fixtures have no " + what)
 	}
 }
 
@@ -65,14 +65,31 @@ func (t *Targets) Care360() *C360 {
 // API key and a user of role USER. Its first API key is the one sent.
 func (c *C360) Org() *mockcontrol.Care360Organization {
 	ginkgo.GinkgoHelper()
+	o := c.org()
+	need(o != nil, "Care360 organization with an API key and a USER")
+	return o
+}
+
+// org is Org without skipping: nil when the fixtures have none.
+func (c *C360) org() *mockcontrol.Care360Organization {
 	for i := range c.f.Organizations {
 		o := &c.f.Organizations[i]
 		if len(o.ApiKeys) > 0 && slices.ContainsFunc(o.Users, func(u mockcontrol.Care360User) bool { return u.Role == nil || *u.Role == "USER" }) {
 			return o
 		}
 	}
-	need(false, "Care360 organization with an API key and a USER")
 	return nil
+}
+
+// care360Org is the organization the Care360 specs act as, nil when the
+// fixtures have none.
+func (t *Targets) care360Org() *mockcontrol.Care360Organization { return t.Care360().org() }
+
+func orgName(o *mockcontrol.Care360Organization) string {
+	if o.Id != nil {
+		return *o.Id
+	}
+	return fmt.Sprintf("%q", o.Name)
 }
 
 // Key is the API key of Org.
@@ -432,4 +449,40 @@ func (t *Targets) R1Known(field, value string) bool {
 		}
 		return p != nil && strings.EqualFold(*p, value)
 	})) > 0
+}
+
+// skipSignal carries a Skip out of Try.
+type skipSignal struct{ reason string }
+
+// trying is set while Try runs; specs run one at a time per process.
+var trying bool
+
+// Skip skips the spec with reason, or, inside Try, hands the reason back
+// to Try instead.
+func Skip(reason string) {
+	ginkgo.GinkgoHelper()
+	if trying {
+		panic(skipSignal{reason})
+	}
+	ginkgo.Skip(reason)
+}
+
+// Try runs fn and returns the reason it skipped for ("" when it did not).
+// An Ordered container's BeforeAll uses it: a Skip there would leave every
+// later spec with ginkgo's reasonless "Skip() was called in BeforeAll",
+// so each spec skips with the reason itself.
+func Try(fn func()) (reason string) {
+	trying = true
+	defer func() {
+		trying = false
+		if r := recover(); r != nil {
+			s, ok := r.(skipSignal)
+			if !ok {
+				panic(r)
+			}
+			reason = s.reason
+		}
+	}()
+	fn()
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +33,11 @@ const (
 	LabelMutating        = "mutating"
 	LabelDocumentedError = "documented-error"
 	LabelInferred        = "inferred"
+	// LabelIrreversible marks a mutating spec that changes something the
+	// API gives no way to read back or clear (a CL2C push token): against
+	// a URL it runs only with CONTRACT_ALLOW_IRREVERSIBLE=true, or when
+	// the target is seeded (the fixtures are pushed again afterwards).
+	LabelIrreversible = "irreversible"
 )
 
 // Environment variables, as DESIGN.md "Running it" names them.
@@ -40,6 +46,12 @@ const (
 	EnvFixtures       = "CONTRACT_FIXTURES"
 	EnvSeed           = "CONTRACT_SEED"
 	EnvAllowMutations = "CONTRACT_ALLOW_MUTATIONS"
+	// EnvAllowIrreversible lets specs labelled irreversible change a URL
+	// target although they cannot put everything back.
+	EnvAllowIrreversible = "CONTRACT_ALLOW_IRREVERSIBLE"
+	// EnvRecord makes every spec record its exchanges in its report (the
+	// fidelity run sets it).
+	EnvRecord = "CONTRACT_RECORD"
 )
 
 // EnvBaseURLFor is the per-vendor override, e.g. CONTRACT_BASE_URL_CARE360.
@@ -58,6 +70,13 @@ type Config struct {
 	AllowMutations bool
 	// ControlToken is CONTRACT_CONTROL_TOKEN, sent on control API calls.
 	ControlToken string
+	// AllowIrreversible is CONTRACT_ALLOW_IRREVERSIBLE == "true".
+	AllowIrreversible bool
+	// Record is CONTRACT_RECORD == "true".
+	Record bool
+	// LookupEnv resolves the fixtures file's ${NAME} references; nil
+	// means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
 }
 
 // ConfigFromEnv reads the suite's environment variables.
@@ -84,6 +103,8 @@ func ConfigFromEnv() (Config, error) {
 		c.Seed = &b
 	}
 	c.AllowMutations = strings.TrimSpace(os.Getenv(EnvAllowMutations)) == "true"
+	c.AllowIrreversible = strings.TrimSpace(os.Getenv(EnvAllowIrreversible)) == "true"
+	c.Record = strings.TrimSpace(os.Getenv(EnvRecord)) == "true"
 	return c, nil
 }
 
@@ -92,12 +113,50 @@ func ConfigFromEnv() (Config, error) {
 func (c Config) NeedsInProcess() bool { return len(c.URLs) < len(Vendors) }
 
 // LoadFixtures reads CONTRACT_FIXTURES, or the mock's embedded defaults.
+// The file may name environment variables as ${NAME} (upper case, digits
+// and underscores) anywhere, e.g. apiKeys: ["${CARE360_STAGING_KEY}"]:
+// credentials then come from a CI secret store and the file itself holds
+// none. A variable that is not set is an error.
 func (c Config) LoadFixtures() (*fixtures.Document, error) {
 	if c.FixturesPath == "" {
 		return fixtures.Default(), nil
 	}
-	return fixtures.Load(c.FixturesPath)
+	data, err := os.ReadFile(c.FixturesPath)
+	if err != nil {
+		return nil, err
+	}
+	var unset []string
+	lines := bytes.Split(data, []byte("\n"))
+	for i, line := range lines {
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
+			continue // a comment may mention ${NAME} without meaning it
+		}
+		lines[i] = envRef.ReplaceAllFunc(line, func(m []byte) []byte {
+			name := string(m[2 : len(m)-1])
+			lookup := c.LookupEnv
+			if lookup == nil {
+				lookup = os.LookupEnv
+			}
+			v, ok := lookup(name)
+			if !ok || v == "" {
+				unset = append(unset, name)
+			}
+			return []byte(v)
+		})
+	}
+	data = bytes.Join(lines, []byte("\n"))
+	if len(unset) > 0 {
+		return nil, fmt.Errorf("%s names environment variables that are not set: %s", c.FixturesPath, strings.Join(unset, ", "))
+	}
+	doc, err := fixtures.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.FixturesPath, err)
+	}
+	return doc, nil
 }
+
+// envRef is a reference to an environment variable in a fixtures file.
+var envRef = regexp.MustCompile(`\$\{[A-Z_][A-Z0-9_]*\}`)
 
 // Target is where one vendor's requests go.
 type Target struct {
@@ -109,7 +168,10 @@ type Target struct {
 	Seeded bool
 	// Mutations: specs labelled mutating may run.
 	Mutations bool
-	// Control: BaseURL answers the mock control API (/__mock/health).
+	// Irreversible: specs labelled irreversible may run.
+	Irreversible bool
+	// Control: BaseURL answers the mock control API (/__mock/health),
+	// without a control token. Set by Preflight.
 	Control bool
 }
 
@@ -121,42 +183,45 @@ type Targets struct {
 	client   *http.Client
 	// session is the mock session every request to a seeded target
 	// carries, "" for the default world (UseSession).
-	session string
+	session   string
+	scrub     *Scrubber
+	recording bool
 }
 
 // SessionHeader names the mock session a request belongs to.
 const SessionHeader = "X-Mock-Session"
 
 // NewTargets resolves every vendor's target. inProcessURL is the base URL
-// of the suite's own mock ("" when none runs). It probes each base URL for
-// the control API.
+// of the suite's own mock ("" when none runs). It sends nothing: Preflight
+// probes the targets, once, and tells which have the control API.
 func NewTargets(c Config, inProcessURL string) (*Targets, error) {
 	doc, err := c.LoadFixtures()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", EnvFixtures, err)
 	}
-	t := &Targets{byVendor: map[string]*Target{}, doc: doc, client: newHTTPClient(c.ControlToken)}
+	t := &Targets{byVendor: map[string]*Target{}, doc: doc, client: newHTTPClient(c.ControlToken),
+		scrub: NewScrubber(append(SecretsOf(doc), c.ControlToken)...), recording: c.Record}
 	for _, v := range Vendors {
 		tg := &Target{Vendor: v}
 		if u, ok := c.URLs[v]; ok {
 			tg.BaseURL = u
 			tg.Seeded = c.Seed != nil && *c.Seed
 			tg.Mutations = c.AllowMutations
+			tg.Irreversible = c.AllowIrreversible || tg.Seeded
 		} else {
 			if inProcessURL == "" {
 				return nil, fmt.Errorf("%s: no URL and no in-process mock", v)
 			}
-			tg.BaseURL, tg.InProcess, tg.Mutations = inProcessURL, true, true
+			tg.BaseURL, tg.InProcess, tg.Mutations, tg.Irreversible = inProcessURL, true, true, true
 			tg.Seeded = c.Seed == nil || *c.Seed
-		}
-		tg.Control = t.probeControl(tg.BaseURL)
-		if tg.Seeded && !tg.Control {
-			return nil, fmt.Errorf("%s: %s=true but %s has no /__mock/ control API", v, EnvSeed, tg.BaseURL)
 		}
 		t.byVendor[v] = tg
 	}
 	return t, nil
 }
+
+// Scrub hides the fixtures' credentials in text.
+func (t *Targets) Scrub(text string) string { return t.scrub.Scrub(text) }
 
 // Target returns vendor's target.
 func (t *Targets) Target(vendor string) *Target { return t.byVendor[vendor] }
@@ -164,16 +229,6 @@ func (t *Targets) Target(vendor string) *Target { return t.byVendor[vendor] }
 // Fixtures is the fixture document describing the targets' accounts.
 // Treat it as read-only.
 func (t *Targets) Fixtures() *fixtures.Document { return t.doc }
-
-func (t *Targets) probeControl(base string) bool {
-	resp, err := t.client.Get(base + "/__mock/health")
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
-	var h struct{ Status string }
-	return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&h) == nil && h.Status == "ok"
-}
 
 // distinctSeeded lists the base URLs to seed, each once.
 func (t *Targets) distinctSeeded() []string {

@@ -1,0 +1,235 @@
+package support
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ProbeTimeout bounds each preflight request: an unreachable target must
+// stop the run in seconds, not after every spec has timed out.
+const ProbeTimeout = 5 * time.Second
+
+// Probe is what the preflight found at one vendor's target.
+type Probe struct {
+	Vendor string
+	// Line says what was tried and what happened, secrets left out.
+	Line string
+	OK   bool
+}
+
+// Preflight probes every vendor's target once, before any spec: is the
+// control API there (and open), does the vendor's route answer, and, on a
+// target the suite does not seed, does it accept the credentials of
+// CONTRACT_FIXTURES. The probes change nothing: they send a read or a
+// request the vendor refuses before acting. It sets each target's Control
+// and returns one line per target; the error, when some target is
+// unusable, holds all of them.
+func (t *Targets) Preflight() ([]Probe, error) {
+	probes := make([]Probe, len(Vendors))
+	var wg sync.WaitGroup
+	for i, v := range Vendors {
+		wg.Go(func() { probes[i] = t.probe(t.byVendor[v]) })
+	}
+	wg.Wait()
+	failed := false
+	lines := make([]string, len(probes))
+	for i, p := range probes {
+		failed = failed || !p.OK
+		mark := "ok  "
+		if !p.OK {
+			mark = "FAIL"
+		}
+		lines[i] = mark + " " + p.Line
+	}
+	if failed {
+		return probes, fmt.Errorf("preflight: a target cannot be used, no spec ran:\n%s", strings.Join(lines, "\n"))
+	}
+	return probes, nil
+}
+
+type probeAnswer struct {
+	status int
+	body   string
+	err    error
+}
+
+func (a probeAnswer) String() string {
+	if a.err != nil {
+		return "no answer (" + a.err.Error() + ")"
+	}
+	b := strings.Join(strings.Fields(a.body), " ")
+	if len(b) > 160 {
+		b = b[:160] + "…"
+	}
+	return fmt.Sprintf("%d %s", a.status, b)
+}
+
+func (t *Targets) send(method, url string, header http.Header, body string) probeAnswer {
+	ctx, cancel := context.WithTimeout(context.Background(), ProbeTimeout)
+	defer cancel()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return probeAnswer{err: err}
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return probeAnswer{err: fmt.Errorf("%s", t.scrub.Scrub(err.Error()))}
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	return probeAnswer{status: resp.StatusCode, body: t.scrub.Scrub(string(b))}
+}
+
+func (t *Targets) probe(tg *Target) Probe {
+	p := Probe{Vendor: tg.Vendor}
+	where := tg.Vendor + " at " + tg.BaseURL
+	if tg.InProcess {
+		where = tg.Vendor + " at the in-process mock " + tg.BaseURL
+	}
+	fail := func(format string, args ...any) Probe {
+		p.Line = where + ": " + fmt.Sprintf(format, args...)
+		return p
+	}
+
+	health := t.send(http.MethodGet, tg.BaseURL+"/__mock/health", http.Header{"Content-Type": {"application/json"}}, "")
+	if health.err != nil {
+		return fail("GET /__mock/health got %s; is the base URL right and the server up?", health)
+	}
+	var h struct{ Status string }
+	tg.Control = health.status == http.StatusOK && json.Unmarshal([]byte(health.body), &h) == nil && h.Status == "ok"
+	control := "no control API"
+	switch {
+	case tg.Control:
+		control = "control API open"
+	case health.status == http.StatusUnauthorized:
+		control = "control API protected by a token the suite does not have"
+	}
+	if tg.Seeded && !tg.Control {
+		return fail("%s=true, but GET /__mock/health answered %s (%s): seeding replaces the whole state, which only a mock of this suite with an open control API allows; against a real vendor leave %s unset",
+			EnvSeed, health, control, EnvSeed)
+	}
+
+	what, check := t.vendorProbe(tg)
+	ans := t.send(what.method, tg.BaseURL+what.path, what.header, what.body)
+	tried := fmt.Sprintf("%s %s %s", what.method, what.path, what.with)
+	if ans.err != nil {
+		return fail("%s got %s", tried, ans)
+	}
+	if problem := check(ans); problem != "" {
+		return fail("%s answered %s: %s", tried, ans, problem)
+	}
+	p.OK = true
+	p.Line = fmt.Sprintf("%s: %s answered %d; %s", where, tried, ans.status, control)
+	return p
+}
+
+type probeRequest struct {
+	method, path, body string
+	header             http.Header
+	// with says which credentials were sent, never their values.
+	with string
+}
+
+// vendorProbe picks the request that tells whether the vendor's API is at
+// the target and, unless the target is seeded (then the fixtures are
+// pushed first and hold by construction), whether it accepts the
+// fixtures' credentials.
+func (t *Targets) vendorProbe(tg *Target) (probeRequest, func(probeAnswer) string) {
+	useCreds := !tg.Seeded
+	notAPI := func(name string) string {
+		return "this is not the " + name + " API (wrong base URL, or a proxy in the way?)"
+	}
+	switch tg.Vendor {
+	case Care360:
+		org := t.care360Org()
+		if useCreds && org != nil {
+			return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1",
+					header: http.Header{"Cv-Api-Key": {org.ApiKeys[0]}}, with: "with the key CONTRACT_FIXTURES gives organization " + orgName(org)},
+				func(a probeAnswer) string {
+					switch {
+					case a.status == http.StatusOK:
+						return ""
+					case a.status == http.StatusBadRequest && strings.Contains(a.body, "cv-api-key"):
+						return "the target refused the key; CONTRACT_FIXTURES does not describe this target"
+					}
+					return notAPI("Care360 users")
+				}
+		}
+		return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1", with: "without a key"},
+			func(a probeAnswer) string {
+				if a.status == http.StatusBadRequest && strings.Contains(a.body, "Missing cv-api-key header") {
+					return ""
+				}
+				return notAPI("Care360 users")
+			}
+	case CL2C:
+		if us := t.Cl2cUsers(); useCreds && len(us) > 0 {
+			tn := us[0].Tenant
+			return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}",
+					header: http.Header{"Tenant": {tn.Id}, "X-Api-Key": {tn.ApiKeys[0]}},
+					with:   "with an empty body and the key CONTRACT_FIXTURES gives tenant " + tn.Id},
+				func(a probeAnswer) string {
+					switch {
+					case a.status == http.StatusBadRequest:
+						return ""
+					case a.status == http.StatusUnauthorized:
+						return "the target refused the tenant and key; CONTRACT_FIXTURES does not describe this target"
+					}
+					return notAPI("CL2C user")
+				}
+		}
+		return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}", with: "without tenant and key"},
+			func(a probeAnswer) string {
+				if a.status == http.StatusUnauthorized {
+					return ""
+				}
+				return notAPI("CL2C user")
+			}
+	default:
+		if us := t.R1Users(); useCreds && len(us) > 0 {
+			u := us[0]
+			// A username of the wrong type is refused (422) after
+			// authentication, authorization and the route's company and
+			// client have been checked, and before anything changes.
+			return probeRequest{method: http.MethodPut, path: fmt.Sprintf("/api/v1/companies/%d/users/%s", u.Company.Id, u.ClientId),
+					body: `{"username":0}`, header: http.Header{"Authorization": {"Bearer " + u.Token}, "Accept": {"application/json"}},
+					with: "with a body it must refuse and the token CONTRACT_FIXTURES gives that company"},
+				func(a probeAnswer) string {
+					switch a.status {
+					case http.StatusUnprocessableEntity:
+						return ""
+					case http.StatusUnauthorized:
+						return "the target refused the token; CONTRACT_FIXTURES does not describe this target"
+					case http.StatusForbidden:
+						return "the token may not manage the company; CONTRACT_FIXTURES does not describe this target"
+					case http.StatusNotFound:
+						return "the company or client is not there; CONTRACT_FIXTURES does not describe this target"
+					}
+					return notAPI("R1 Discover update user")
+				}
+		}
+		return probeRequest{method: http.MethodPut, path: "/api/v1/companies/1/users/contract-preflight", body: "{}", with: "without a token"},
+			func(a probeAnswer) string {
+				if a.status == http.StatusUnauthorized {
+					return ""
+				}
+				return notAPI("R1 Discover update user")
+			}
+	}
+}
