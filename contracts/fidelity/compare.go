@@ -239,7 +239,7 @@ func jsonDiff(path string, a, b any) string {
 				return fmt.Sprintf("field %s: mock %s, target has none", p, show(va))
 			}
 			if d := jsonDiff(p, va, vb); d != "" {
-				if slices.Contains(messageFields, k) && strings.HasPrefix(d, "field "+p+":") {
+				if slices.Contains(messageFields, k) && strings.HasPrefix(d, "field "+p) {
 					return "message text" + strings.TrimPrefix(d, "field")
 				}
 				return d
