@@ -50,7 +50,9 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 		t, err = support.NewTargets(cfg, pf.InProcessURL)
 		failIf(err)
 	}
-	probes, err := t.Preflight()
+	selected, err := support.VendorsSelected(GinkgoLabelFilter())
+	failIf(err)
+	probes, err := t.Preflight(selected)
 	if err != nil {
 		Fail(err.Error())
 	}

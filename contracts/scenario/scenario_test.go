@@ -59,7 +59,7 @@ func inProcessTargets(t *testing.T) (*support.Targets, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := targets.Preflight(); err != nil {
+	if _, err := targets.Preflight(nil); err != nil {
 		t.Fatal(err)
 	}
 	return targets, srv.URL

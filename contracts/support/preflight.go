@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // ProbeTimeout bounds each preflight request: an unreachable target must
@@ -30,10 +32,18 @@ type Probe struct {
 // request the vendor refuses before acting. It sets each target's Control
 // and returns one line per target; the error, when some target is
 // unusable, holds all of them.
-func (t *Targets) Preflight() ([]Probe, error) {
+//
+// selected names the vendors the run's label filter selects specs of (nil:
+// all); the others are not probed, so a run limited to one vendor does not
+// stop on another vendor's URL.
+func (t *Targets) Preflight(selected map[string]bool) ([]Probe, error) {
 	probes := make([]Probe, len(Vendors))
 	var wg sync.WaitGroup
 	for i, v := range Vendors {
+		if selected != nil && !selected[v] {
+			probes[i] = Probe{Vendor: v, OK: true, Line: v + " at " + t.byVendor[v].BaseURL + ": not probed, the label filter selects none of its specs"}
+			continue
+		}
 		wg.Go(func() { probes[i] = t.probe(t.byVendor[v]) })
 	}
 	wg.Wait()
@@ -51,6 +61,30 @@ func (t *Targets) Preflight() ([]Probe, error) {
 		return probes, fmt.Errorf("preflight: a target cannot be used, no spec ran:\n%s", strings.Join(lines, "\n"))
 	}
 	return probes, nil
+}
+
+// VendorsSelected tells, for a ginkgo label filter, the vendors some spec
+// of which it may select: a spec carries its vendor's label and any of the
+// suite's other labels.
+func VendorsSelected(filter string) (map[string]bool, error) {
+	match, err := types.ParseLabelFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	others := []string{LabelMutating, LabelDocumentedError, LabelInferred, LabelIrreversible, "scenario"}
+	out := map[string]bool{}
+	for _, v := range Vendors {
+		for set := 0; set < 1<<len(others) && !out[v]; set++ {
+			labels := []string{v}
+			for i, l := range others {
+				if set&(1<<i) != 0 {
+					labels = append(labels, l)
+				}
+			}
+			out[v] = match(labels)
+		}
+	}
+	return out, nil
 }
 
 type probeAnswer struct {
