@@ -39,17 +39,19 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 	cfg, err := support.ConfigFromEnv()
 	failIf(err)
 	pf := preflight{Control: map[string]bool{}}
-	t, err := support.NewTargets(cfg, "http://in-process.invalid")
-	failIf(err) // the fixtures load, before anything starts
 	if cfg.NeedsInProcess() {
-		m, err := mock.New(mock.Options{Fixtures: t.Fixtures()})
+		doc, err := cfg.LoadFixtures()
+		if err != nil {
+			failIf(fmt.Errorf("%s: %w", support.EnvFixtures, err))
+		}
+		m, err := mock.New(mock.Options{Fixtures: doc})
 		failIf(err)
 		srv := httptest.NewServer(m) // loopback only
 		DeferCleanup(srv.Close)
 		pf.InProcessURL = srv.URL
-		t, err = support.NewTargets(cfg, pf.InProcessURL)
-		failIf(err)
 	}
+	t, err := support.NewTargets(cfg, pf.InProcessURL)
+	failIf(err)
 	selected, err := support.VendorsSelected(GinkgoLabelFilter())
 	failIf(err)
 	probes, err := t.Preflight(selected)
