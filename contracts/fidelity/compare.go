@@ -139,7 +139,11 @@ func Compare(mock, target types.Report, scrub func(string) string) []Row {
 				if row.Mock.failed() {
 					failing = row.Mock
 				}
-				row.Difference = "the answers do not differ; the failure: " + firstLines(failing.Message, 1)
+				what := "the answers do not differ"
+				if len(row.Mock.Exchanges)+len(row.Target.Exchanges) == 0 {
+					what = "no exchange to compare"
+				}
+				row.Difference = what + "; the failure: " + firstLines(failing.Message, 1)
 			}
 		}
 		rows = append(rows, row)

@@ -167,7 +167,7 @@ func rewriteBlock(lines []string) string {
 		case strings.HasPrefix(cmdText, "curl "):
 			out = append(out, fmt.Sprintf("check_curl %q %s", want, strings.TrimPrefix(cmdText, "curl ")))
 		case isServer(cmdText):
-			out = append(out, "start_server "+strings.TrimSuffix(strings.TrimSpace(cmdText), "&"))
+			out = append(out, "start_server "+strings.TrimSpace(strings.TrimSuffix(cmdText, "&")))
 		default:
 			out = append(out, l)
 		}
@@ -233,3 +233,18 @@ check_curl() {
 	fi
 }
 `
+
+// The runner turns a README block into checked commands.
+func TestREADMEBlocksBecomeCheckedCommands(t *testing.T) {
+	md := "text\n\n```sh\nB=http://127.0.0.1:8080\n# 404 (inferred): two unknowns\ncurl -s $B/a\ncurl -s $B/b \\\n  -H 'X: y'\n\ncurl -s $B/c\nmake mock &\nmake test\n```\n\n```text\nmake test\n```\n"
+	blocks := shellBlocks(md)
+	want := "B=http://127.0.0.1:8080\n" +
+		`check_curl "404" -s $B/a` + "\n" +
+		`check_curl "404" -s $B/b  -H 'X: y'` + "\n" +
+		`check_curl "" -s $B/c` + "\n" +
+		"start_server make mock\n" +
+		"# skipped: make test runs this check itself"
+	if len(blocks) != 1 || blocks[0] != want {
+		t.Fatalf("got %q\nwant %q", blocks, want)
+	}
+}
