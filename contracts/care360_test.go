@@ -483,21 +483,6 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
 				return map[string]any{"email": u.Email, "address": "P.O. Box 12"}, 400, "Address must not be a PO Box address"
 			}),
-			Entry("a state that is not a 2-character abbreviation", Label(support.LabelInferred), func() (map[string]any, int, string) {
-				c := targets.Care360()
-				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
-				return map[string]any{"email": u.Email, "state": "New York"}, 400, "data.state must match the pattern ^[A-Z]{2}$"
-			}),
-			Entry("a country that is not a 2-character code", Label(support.LabelInferred), func() (map[string]any, int, string) {
-				c := targets.Care360()
-				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
-				return map[string]any{"email": u.Email, "country": "USA"}, 400, "data.country must match the pattern ^[A-Z]{2}$"
-			}),
-			Entry("a postal code not like 12345 or 12345-6789", Label(support.LabelInferred), func() (map[string]any, int, string) {
-				c := targets.Care360()
-				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)
-				return map[string]any{"email": u.Email, "postalCode": "1234"}, 400, "data.postalCode must match the pattern ^[0-9]{5}(-[0-9]{4})?$"
-			}),
 			Entry("a date of birth not in YYYY-MM-DD", Label(support.LabelInferred), func() (map[string]any, int, string) {
 				c := targets.Care360()
 				u := c.User("Care360 USER without a locking case in the organization", c.InOrg(), support.WithRole("USER"), support.Unlocked)

@@ -52,7 +52,7 @@ var _ = Describe("Integrity", func() {
 		})
 
 		It("accepts postal codes and states the page only shows as examples", Label(support.LabelMutating), Serial, func() {
-			DeferCleanup(restoreProfile, u, "postalCode", "state", "country")
+			DeferCleanup(restoreProfile, readProfile(u.Email, "postalCode", "state", "country"))
 			resp := c360(c360Profile(map[string]any{"email": u.Email, "postalCode": "K1A 0B1", "state": "on", "country": "ca"}))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			user := resp.Map()["data"].(map[string]any)["user"].(map[string]any)
