@@ -45,7 +45,7 @@ lint-ci:
 ## test: everything CI runs. unit runs the contract specs in-process
 ## (go test ./contracts/), against a stand-in vendor by URL with the
 ## fidelity proof (./contracts/standin/) and the drift proof.
-test: unit contract-binary loadgen-smoke fuzz-short load-check image-test
+test: unit alloc-budget contract-binary loadgen-smoke fuzz-short load-check image-test
 
 ## contract: the contract specs against the target the CONTRACT_* variables
 ## name (unset: an in-process mock); writes a JUnit report. LABELS is a
@@ -87,9 +87,15 @@ unit:
 ## bench: the mock against a ceiling server (same answers, no validation or
 ## state) in one run, Go benchmarks, startup time and bytes per user;
 ## results/bench.json and results/bench-go.txt. BENCH_DURATION=5s per run.
-.PHONY: bench loadgen-smoke
+.PHONY: bench loadgen-smoke alloc-budget
 bench:
 	GO="$(GO)" bash scripts/bench.sh
+
+## alloc-budget: allocations per request of each bench scenario through the
+## whole mock handler against mock/testdata/alloc-budget.json; fails on more
+## than 20% growth (without -race, which changes the counts).
+alloc-budget:
+	$(GO) test -count=1 -run '^TestAllocationBudget$$' ./mock/
 
 ## loadgen-smoke: loadgen against a fresh mockserver for ~1 s per scenario; fails on errors.
 loadgen-smoke:

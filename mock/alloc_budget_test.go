@@ -1,0 +1,51 @@
+package mock_test
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+)
+
+// allocBudgetFile holds the allocations per request each scenario may
+// make through the whole mock handler (see BenchmarkHandler).
+const allocBudgetFile = "testdata/alloc-budget.json"
+
+// allocGrowth is how far over its budget a scenario may go before the
+// test fails: counts move a little with Go releases, not by a fifth.
+const allocGrowth = 1.20
+
+// TestAllocationBudget fails when a scenario allocates more than 20% over
+// its checked-in budget per request. It counts allocations, not time, so
+// a busy machine cannot fail it. When a change lowers the counts, lower
+// the budget with it; when growth is deliberate, raise it in the same
+// commit and say why.
+func TestAllocationBudget(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts; make alloc-budget runs this test without it")
+	}
+	data, err := os.ReadFile(allocBudgetFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var budget map[string]float64
+	if err := json.Unmarshal(data, &budget); err != nil {
+		t.Fatalf("%s: %v", allocBudgetFile, err)
+	}
+	for _, sc := range scenario.All {
+		t.Run(sc.Name, func(t *testing.T) {
+			want, ok := budget[sc.Name]
+			if !ok {
+				t.Fatalf("%s has no budget for scenario %s", allocBudgetFile, sc.Name)
+			}
+			run := newScenarioRun(t, sc)
+			got := testing.AllocsPerRun(200, func() { run.serveOne(t) })
+			t.Logf("%s: %.0f allocations per request (budget %.0f)", sc.Name, got, want)
+			if got > want*allocGrowth {
+				t.Errorf("%s: %.0f allocations per request, more than 20%% over the budget of %.0f in %s",
+					sc.Name, got, want, allocBudgetFile)
+			}
+		})
+	}
+}
