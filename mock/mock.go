@@ -103,6 +103,7 @@ const ControlTokenHeader = "X-Mock-Control-Token"
 // use; several Mocks in one process share nothing.
 type Mock struct {
 	echo    *echo.Echo
+	serve   echo.HandlerFunc // routing and every middleware, composed once
 	opts    Options
 	changes atomic.Uint64 // successful writes to the default world
 	// unsaved, when set, says why the default world cannot be saved:
@@ -190,8 +191,8 @@ func New(opts Options) (*Mock, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.handleError
-	e.Pre(rewriteSessionPath)
-	e.Use(m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.journalize, m.countChanges, recoverPanics, m.injectFaults, m.holdWorld)
+	m.serve = composeOnce(e, []echo.MiddlewareFunc{rewriteSessionPath},
+		m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.journalize, m.countChanges, recoverPanics, m.injectFaults, m.holdWorld)
 	world := func(c echo.Context) *world { return sessionOf(c).world }
 	register := map[string]func() error{
 		Care360: func() error {
@@ -216,8 +217,37 @@ func New(opts Options) (*Mock, error) {
 	return m, nil
 }
 
-// ServeHTTP serves vendor and control requests.
-func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.echo.ServeHTTP(w, r) }
+// ServeHTTP serves vendor and control requests. It does what Echo's own
+// ServeHTTP does, but over the chain composeOnce built: Echo would build
+// its Pre and Use chains afresh on every request, one closure per
+// middleware.
+func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := m.echo.AcquireContext()
+	c.Reset(r, w)
+	if err := m.serve(c); err != nil {
+		m.echo.HTTPErrorHandler(err, c)
+	}
+	m.echo.ReleaseContext(c)
+}
+
+// composeOnce returns e's request handling as one handler: the pre
+// middlewares, then routing, then the middlewares around the route's
+// handler, all composed here once.
+func composeOnce(e *echo.Echo, pre []echo.MiddlewareFunc, middlewares ...echo.MiddlewareFunc) echo.HandlerFunc {
+	routed := func(c echo.Context) error { return c.Handler()(c) }
+	for i := len(middlewares) - 1; i >= 0; i-- {
+		routed = middlewares[i](routed)
+	}
+	h := func(c echo.Context) error {
+		req := c.Request()
+		e.Router().Find(req.Method, echo.GetPath(req), c)
+		return routed(c)
+	}
+	for i := len(pre) - 1; i >= 0; i-- {
+		h = pre[i](h)
+	}
+	return h
+}
 
 // Vendors lists the vendors this mock serves.
 func (m *Mock) Vendors() []string { return slices.Clone(m.vendors) }

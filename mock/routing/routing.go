@@ -19,9 +19,14 @@ type Router struct {
 // With returns a Router that puts mw in front of every route it adds.
 func With(e *echo.Echo, mw ...echo.MiddlewareFunc) *Router { return &Router{e: e, mw: mw} }
 
+// add composes the chain around h once, here: Echo would compose route
+// middleware afresh on every request, one closure per middleware.
 func (r *Router) add(method, path string, h echo.HandlerFunc, m []echo.MiddlewareFunc) *echo.Route {
 	chain := append(append([]echo.MiddlewareFunc{}, r.mw...), m...)
-	return r.e.Add(method, path, h, chain...)
+	for i := len(chain) - 1; i >= 0; i-- {
+		h = chain[i](h)
+	}
+	return r.e.Add(method, path, h)
 }
 
 func (r *Router) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
