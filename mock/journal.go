@@ -29,10 +29,37 @@ const journalBodyCap = 64 << 10
 
 // entry is one journalled request. secret keeps the credential the request
 // carried, only to tell which fixture account it was; it is never shown.
+//
+// The view's filter fields are set when the request is journalled; its
+// time, headers and bodies are kept in compact form and filled in by
+// entries, so a request that is never looked at costs few allocations.
 type entry struct {
 	view   mockcontrol.JournalEntry
 	secret credential
 	size   int64 // bytes the entry holds, as counted against the budgets
+	at     time.Time
+	// headers holds name, value pairs, secrets already redacted.
+	headers []string
+	// bodies holds the request body's first reqLen bytes, then the
+	// response body's, each within journalBodyCap.
+	bodies []byte
+	reqLen int
+}
+
+// complete fills in the view's time, headers and bodies.
+func (e *entry) complete() {
+	v := &e.view
+	v.Time = e.at.UTC().Format(time.RFC3339Nano)
+	v.Headers = make(map[string]string, len(e.headers)/2)
+	for i := 0; i+1 < len(e.headers); i += 2 {
+		v.Headers[e.headers[i]] = e.headers[i+1]
+	}
+	if e.reqLen > 0 {
+		v.Body = strPtr(string(e.bodies[:e.reqLen]))
+	}
+	if len(e.bodies) > e.reqLen {
+		v.ResponseBody = strPtr(string(e.bodies[e.reqLen:]))
+	}
 }
 
 // credential is what a vendor request authenticated with.
@@ -40,22 +67,17 @@ type credential struct {
 	vendor, value, tenant string
 }
 
-// entryOverhead approximates the bytes of an entry besides its strings.
-const entryOverhead = 256
+// entryOverhead approximates the bytes of an entry besides its strings
+// and bodies (the time included).
+const entryOverhead = 288
 
 // measure counts the bytes an entry keeps alive.
 func (e *entry) measure() int64 {
 	v := &e.view
-	n := entryOverhead + len(v.Path) + len(v.Query) + len(v.Method) + len(v.Time) +
-		len(e.secret.value) + len(e.secret.tenant)
-	for k, val := range v.Headers {
-		n += len(k) + len(val) + 32
-	}
-	if v.Body != nil {
-		n += len(*v.Body)
-	}
-	if v.ResponseBody != nil {
-		n += len(*v.ResponseBody)
+	n := entryOverhead + len(v.Path) + len(v.Query) + len(v.Method) +
+		len(e.secret.value) + len(e.secret.tenant) + len(e.bodies)
+	for _, s := range e.headers {
+		n += len(s) + 16
 	}
 	return int64(n)
 }
@@ -167,6 +189,7 @@ func (j *journal) entries(keep func(*entry) bool) []entry {
 	for i := j.head; i < len(j.items); i++ {
 		if e := &j.items[i]; keep(e) {
 			out = append(out, *e)
+			out[len(out)-1].complete()
 		}
 	}
 	return out
@@ -200,6 +223,20 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// teeBody copies the request body into the journal as it is read.
+type teeBody struct {
+	src  io.ReadCloser
+	copy *cappedBuffer
+}
+
+func (b *teeBody) Read(p []byte) (int, error) {
+	n, err := b.src.Read(p)
+	b.copy.Write(p[:n])
+	return n, err
+}
+
+func (b *teeBody) Close() error { return b.src.Close() }
+
 // teeWriter copies the response body into the journal as it is written.
 type teeWriter struct {
 	http.ResponseWriter
@@ -213,6 +250,35 @@ func (w *teeWriter) Write(p []byte) (int, error) {
 
 func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// capture is one request's journal plumbing. Captures are pooled, so the
+// body buffers are reused from request to request; an entry keeps one
+// exact-size copy of both bodies.
+type capture struct {
+	reqBody, respBody cappedBuffer
+	body              teeBody
+	writer            teeWriter
+}
+
+var captures = sync.Pool{New: func() any {
+	c := &capture{}
+	c.body.copy, c.writer.copy = &c.reqBody, &c.respBody
+	return c
+}}
+
+// maxPooledBuffer keeps a capture whose buffers grew past it out of the
+// pool, so one large body does not pin memory.
+const maxPooledBuffer = 16 << 10
+
+func (c *capture) release() {
+	c.body.src, c.writer.ResponseWriter = nil, nil
+	if c.reqBody.Cap() > maxPooledBuffer || c.respBody.Cap() > maxPooledBuffer {
+		return
+	}
+	c.reqBody.Reset()
+	c.respBody.Reset()
+	captures.Put(c)
+}
+
 // journalize records every vendor request with its response in the
 // session's journal. Control requests are not journalled.
 func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
@@ -222,42 +288,47 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		start := time.Now()
-		reqBody := &cappedBuffer{}
-		if req.Body != nil {
-			req.Body = struct {
-				io.Reader
-				io.Closer
-			}{io.TeeReader(req.Body, reqBody), req.Body}
+		cp := captures.Get().(*capture)
+		defer cp.release()
+		body := req.Body
+		if body != nil {
+			cp.body.src = body
+			req.Body = &cp.body
 		}
-		respBody := &cappedBuffer{}
 		res := c.Response()
-		res.Writer = &teeWriter{ResponseWriter: res.Writer, copy: respBody}
+		writer := res.Writer
+		cp.writer.ResponseWriter = writer
+		res.Writer = &cp.writer
 		err := next(c)
 		if err != nil {
 			c.Error(err)
 		}
-		headers := redact.Headers(req.Header)
+		// Nothing may reach the capture once it is back in the pool.
+		if req.Body == &cp.body {
+			req.Body = body
+		}
+		if res.Writer == &cp.writer {
+			res.Writer = writer
+		}
 		e := entry{
 			view: mockcontrol.JournalEntry{
-				Time:       start.UTC().Format(time.RFC3339Nano),
 				Vendor:     VendorOf(req.URL.Path),
 				Method:     req.Method,
 				Path:       req.URL.Path,
 				Query:      redact.Query(req.URL.RawQuery),
-				Headers:    headers,
 				Status:     res.Status,
 				DurationMs: float32(time.Since(start).Microseconds()) / 1000,
 			},
-			secret: credentialOf(req),
+			secret:  credentialOf(req),
+			at:      start,
+			headers: redactedHeaders(req.Header),
 		}
-		if reqBody.Len() > 0 {
-			e.view.Body = strPtr(reqBody.String())
-		}
-		if respBody.Len() > 0 {
-			e.view.ResponseBody = strPtr(respBody.String())
+		if n := cp.reqBody.Len() + cp.respBody.Len(); n > 0 {
+			e.bodies = append(append(make([]byte, 0, n), cp.reqBody.Bytes()...), cp.respBody.Bytes()...)
+			e.reqLen = cp.reqBody.Len()
 		}
 		if id, ok := c.Get(faultKey).(string); ok {
-			e.view.Fault = &id
+			e.view.Fault = strPtr(id)
 		}
 		sessionOf(c).journal.add(e)
 		if conn, ok := c.Get(dropKey).(io.Closer); ok {
@@ -267,15 +338,33 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// redactedHeaders returns h as name, value pairs, values joined per name
+// and secrets replaced, in one allocation for the common single values.
+func redactedHeaders(h http.Header) []string {
+	out := make([]string, 0, 2*len(h))
+	for k, v := range h {
+		switch {
+		case redact.Header(k):
+			out = append(out, k, redact.Marker)
+		case len(v) == 1:
+			out = append(out, k, v[0])
+		default:
+			out = append(out, k, strings.Join(v, ", "))
+		}
+	}
+	return out
+}
+
 func strPtr(s string) *string { return &s }
 
-// credentialOf reads the credential a vendor request carries.
+// credentialOf reads the credential a vendor request carries. Header
+// names are spelt canonically, so the look-ups allocate nothing.
 func credentialOf(req *http.Request) credential {
 	switch VendorOf(req.URL.Path) {
 	case Care360:
-		return credential{vendor: Care360, value: req.Header.Get("cv-api-key")}
+		return credential{vendor: Care360, value: req.Header.Get("Cv-Api-Key")}
 	case CL2C:
-		return credential{vendor: CL2C, value: req.Header.Get("X-API-Key"), tenant: req.Header.Get("tenant")}
+		return credential{vendor: CL2C, value: req.Header.Get("X-Api-Key"), tenant: req.Header.Get("Tenant")}
 	case R1Discover:
 		token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
 		return credential{vendor: R1Discover, value: token}

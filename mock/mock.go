@@ -556,8 +556,13 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			// successes would drown the log.
 			level = slog.LevelDebug
 		}
-		if m.log.Enabled(req.Context(), level) {
-			m.log.LogAttrs(req.Context(), level, "request",
+		ctx := req.Context()
+		if h := m.log.Handler(); h.Enabled(ctx, level) {
+			// The record goes to the handler directly: Logger.LogAttrs
+			// would also walk the stack for a source line no handler of
+			// the mock prints.
+			r := slog.NewRecord(time.Now(), level, "request", 0)
+			r.AddAttrs(
 				slog.String("method", req.Method),
 				slog.String("path", req.URL.Path),
 				slog.String("query", redact.Query(req.URL.RawQuery)),
@@ -566,6 +571,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("duration", time.Since(start)),
 			)
+			_ = h.Handle(ctx, r)
 		}
 		return nil
 	}

@@ -45,8 +45,8 @@ func QueryParam(name string) bool {
 // Query returns a raw query string with the values of the parameters that
 // look like keys replaced by Marker, everything else as sent.
 func Query(raw string) string {
-	if raw == "" {
-		return raw
+	if !secretInQuery(raw) {
+		return raw // the common case, without allocating
 	}
 	parts := strings.Split(raw, "&")
 	changed := false
@@ -64,6 +64,25 @@ func Query(raw string) string {
 		return raw
 	}
 	return strings.Join(parts, "&")
+}
+
+// secretInQuery reports whether Query would replace anything in raw.
+func secretInQuery(raw string) bool {
+	for rest := raw; rest != ""; {
+		var p string
+		p, rest, _ = strings.Cut(rest, "&")
+		name, _, hasValue := strings.Cut(p, "=")
+		if !hasValue {
+			continue
+		}
+		if decoded, err := url.QueryUnescape(name); err == nil {
+			name = decoded
+		}
+		if QueryParam(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Headers returns a copy of h's values joined per name, secrets replaced.
