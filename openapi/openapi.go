@@ -71,6 +71,16 @@ func init() {
 	}
 }
 
+// Preload starts parsing every document in the background, each on its
+// own goroutine, so a server that needs them all at startup waits for the
+// slowest rather than for their sum; Load then returns each one once it
+// is ready.
+func Preload() {
+	for _, n := range Names {
+		go func() { _, _ = Load(n) }()
+	}
+}
+
 // Load returns the named document parsed and validated once per process.
 // The result is shared: treat it as read-only.
 func Load(name string) (*openapi3.T, error) {

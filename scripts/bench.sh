@@ -61,7 +61,13 @@ wait "$cpid" "$mpid" 2>/dev/null || true
 pids=()
 
 echo "== startup and memory"
-"$lg" startup --bin "$tmp/mockserver" --runs 7 --label startup --json >>"$jsonl"
+# Startup is timed to the first vendor answer (a 200 listing Care360
+# users), with the default fixtures and with a fixtures file of 1,000 users.
+"$lg" gen-fixtures --users 1000 --out "$tmp/u1000.json"
+"$lg" startup --bin "$tmp/mockserver" --runs 11 --label startup --json \
+	--probe '/api/v1/users?limit=1' --header 'cv-api-key: cv-demo-key' >>"$jsonl"
+"$lg" startup --bin "$tmp/mockserver" --runs 11 --label startup-1000 --json \
+	--fixtures "$tmp/u1000.json" --users 1000 --probe '/api/v1/users?limit=1' --header 'cv-api-key: big-key' >>"$jsonl"
 "$lg" gen-fixtures --users "$USERS" --out "$tmp/many.json"
 # Both RSS readings wait the same 2 s after the first healthy answer, so
 # the garbage of startup is treated alike.

@@ -65,10 +65,30 @@ type StartupResult struct {
 	RSSBytes  int64     `json:"rss_bytes"` // median VmRSS once healthy (+ settle)
 	AllRSS    []int64   `json:"all_rss_bytes"`
 	SettleSec float64   `json:"settle_s"`
+	// Probe is what was asked until the first 200.
+	Probe string `json:"probe"`
+	// CPUMs is the server's CPU time (all threads) up to its first 200:
+	// unlike the wall time, other load on the machine barely moves it.
+	CPUMs    float64   `json:"cpu_ms_median"`
+	AllCPUMs []float64 `json:"all_cpu_ms"`
+}
+
+// headerFlags collects repeated "Name: value" flags.
+type headerFlags http.Header
+
+func (h headerFlags) String() string { return "" }
+func (h headerFlags) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("header %q: want Name: value", v)
+	}
+	http.Header(h).Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	return nil
 }
 
 // startup starts a mockserver binary --runs times on a free loopback port,
-// times it to the first 200 on /__mock/health, reads its VmRSS and stops it.
+// times it to the first 200 on --probe (a vendor route, or the health
+// check), reads its CPU time and VmRSS and stops it.
 func startup(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("startup", flag.ContinueOnError)
 	bin := fs.String("bin", "", "mockserver `binary` (required)")
@@ -79,33 +99,42 @@ func startup(args []string, stdout io.Writer) error {
 	timeout := fs.Duration("timeout", 3*time.Minute, "give up on one start after this long")
 	label := fs.String("label", "startup", "label for the result")
 	asJSON := fs.Bool("json", false, "print one JSON line")
+	probe := fs.String("probe", "/__mock/health", "`path` (and query) to ask until it answers 200")
+	header := headerFlags{}
+	fs.Var(header, "header", "`Name: value` to send with each probe (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *bin == "" || *runs < 1 {
 		return errors.New("startup: --bin is required and --runs must be at least 1")
 	}
-	res := StartupResult{Kind: "startup", Label: *label, Fixtures: *fixturesPath, Users: *users, Runs: *runs, SettleSec: settle.Seconds()}
+	if !strings.HasPrefix(*probe, "/") {
+		return errors.New("startup: --probe must be a path starting with /")
+	}
+	res := StartupResult{Kind: "startup", Label: *label, Fixtures: *fixturesPath, Users: *users, Runs: *runs,
+		SettleSec: settle.Seconds(), Probe: *probe}
 	for range *runs {
-		ms, rss, err := startOnce(*bin, *fixturesPath, *settle, *timeout)
+		ms, cpu, rss, err := startOnce(*bin, *fixturesPath, *probe, http.Header(header), *settle, *timeout)
 		if err != nil {
 			return err
 		}
-		res.AllMs, res.AllRSS = append(res.AllMs, ms), append(res.AllRSS, rss)
+		res.AllMs, res.AllRSS, res.AllCPUMs = append(res.AllMs, ms), append(res.AllRSS, rss), append(res.AllCPUMs, cpu)
 	}
 	res.MedianMs = median(res.AllMs)
+	res.CPUMs = median(res.AllCPUMs)
 	res.RSSBytes = int64(median(toFloat(res.AllRSS)))
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
-	fmt.Fprintf(stdout, "%s: median %.1f ms to first healthy answer over %d starts %v; VmRSS %d bytes\n", res.Label, res.MedianMs, res.Runs, res.AllMs, res.RSSBytes)
+	fmt.Fprintf(stdout, "%s: median %.1f ms (%.1f ms of server CPU) to the first 200 on %s over %d starts %v; VmRSS %d bytes\n",
+		res.Label, res.MedianMs, res.CPUMs, res.Probe, res.Runs, res.AllMs, res.RSSBytes)
 	return nil
 }
 
-func startOnce(bin, fixturesPath string, settle, timeout time.Duration) (float64, int64, error) {
+func startOnce(bin, fixturesPath, probe string, header http.Header, settle, timeout time.Duration) (ms, cpuMs float64, rss int64, err error) {
 	port, err := pickPort()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	args := []string{"--addr", addr, "--log-level", "info"}
@@ -116,7 +145,7 @@ func startOnce(bin, fixturesPath string, settle, timeout time.Duration) (float64
 	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -132,27 +161,64 @@ func startOnce(bin, fixturesPath string, settle, timeout time.Duration) (float64
 	for {
 		if time.Since(t0) > timeout {
 			stop()
-			return 0, 0, fmt.Errorf("startup: %s not healthy after %s", bin, timeout)
+			return 0, 0, 0, fmt.Errorf("startup: %s gave no 200 on %s after %s", bin, probe, timeout)
 		}
 		select {
 		case err := <-exited:
-			return 0, 0, fmt.Errorf("startup: %s exited early: %v", bin, err)
+			return 0, 0, 0, fmt.Errorf("startup: %s exited early: %v", bin, err)
 		default:
 		}
-		if healthy(client, "http://"+addr+"/__mock/health") {
+		if answers(client, "http://"+addr+probe, header) {
 			break
 		}
 		time.Sleep(time.Millisecond)
 	}
-	ms := float64(time.Since(t0).Microseconds()) / 1000
+	ms = float64(time.Since(t0).Microseconds()) / 1000
+	cpuMs, cpuErr := cpuTime(cmd.Process.Pid)
 	time.Sleep(settle)
-	rss, err := vmRSS(cmd.Process.Pid)
+	rss, err = vmRSS(cmd.Process.Pid)
 	stop()
-	return ms, rss, err
+	return ms, cpuMs, rss, errors.Join(cpuErr, err)
 }
 
-func healthy(client *http.Client, u string) bool {
-	resp, err := client.Get(u)
+// cpuTime sums the CPU time of every thread of pid, in milliseconds, from
+// /proc/<pid>/task/*/schedstat (nanoseconds, unlike stat's 10 ms ticks).
+func cpuTime(pid int) (float64, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, err
+	}
+	var ns int64
+	for _, t := range tasks {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		f := strings.Fields(string(data))
+		if len(f) == 0 {
+			continue
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("unexpected /proc/%d/task/%s/schedstat", pid, t.Name())
+		}
+		ns += n
+	}
+	return float64(ns) / 1e6, nil
+}
+
+func healthy(client *http.Client, u string) bool { return answers(client, u, nil) }
+
+// answers reports whether a GET of u with header gets a 200.
+func answers(client *http.Client, u string, header http.Header) bool {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return false
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return false
 	}

@@ -35,14 +35,18 @@ type Row struct {
 
 // Summary is results/bench.json.
 type Summary struct {
-	Rows         []Row           `json:"rows"`
-	StartupMs    float64         `json:"startup_ms_median"`
-	RSSDefault   int64           `json:"rss_default_bytes"`
-	RSSMany      int64           `json:"rss_many_bytes"`
-	ManyUsers    int             `json:"many_users"`
-	BytesPerUser float64         `json:"bytes_per_user"`
-	Loads        []Result        `json:"loads"`
-	Startups     []StartupResult `json:"startups"`
+	Rows         []Row   `json:"rows"`
+	StartupMs    float64 `json:"startup_ms_median"`
+	StartupCPUMs float64 `json:"startup_cpu_ms_median"`
+	// Startup1000 is the same start with a fixtures file of 1,000 users.
+	Startup1000Ms    float64         `json:"startup_1000_users_ms_median"`
+	Startup1000CPUMs float64         `json:"startup_1000_users_cpu_ms_median"`
+	RSSDefault       int64           `json:"rss_default_bytes"`
+	RSSMany          int64           `json:"rss_many_bytes"`
+	ManyUsers        int             `json:"many_users"`
+	BytesPerUser     float64         `json:"bytes_per_user"`
+	Loads            []Result        `json:"loads"`
+	Startups         []StartupResult `json:"startups"`
 }
 
 // report reads the JSON lines of load and startup results and prints the
@@ -77,7 +81,9 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 			s.Startups = append(s.Startups, r)
 			switch r.Label {
 			case "startup":
-				s.StartupMs = r.MedianMs
+				s.StartupMs, s.StartupCPUMs = r.MedianMs, r.CPUMs
+			case "startup-1000":
+				s.Startup1000Ms, s.Startup1000CPUMs = r.MedianMs, r.CPUMs
 			case "rss-default":
 				s.RSSDefault = r.RSSBytes
 			case "rss-many":
@@ -123,7 +129,17 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nstartup to first healthy answer: %.1f ms (median of the starts)\n", s.StartupMs)
+	for _, st := range s.Startups {
+		if st.Label == "startup" || st.Label == "startup-1000" {
+			what := "default fixtures"
+			if st.Users > 0 {
+				what = fmt.Sprintf("a fixtures file of %d users", st.Users)
+			}
+			fmt.Fprintf(stdout, "\nstartup to the first 200 on %s, %s: %.1f ms (median of %d starts; %.1f ms of server CPU)",
+				st.Probe, what, st.MedianMs, st.Runs, st.CPUMs)
+		}
+	}
+	fmt.Fprintln(stdout)
 	if s.ManyUsers > 0 {
 		fmt.Fprintf(stdout, "memory: VmRSS %.1f MiB with default fixtures, %.1f MiB with %d Care360 users: %.0f bytes/user\n",
 			float64(s.RSSDefault)/(1<<20), float64(s.RSSMany)/(1<<20), s.ManyUsers, s.BytesPerUser)

@@ -22,6 +22,7 @@ import (
 	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/statefile"
+	"github.com/vendorsuite/contracts/openapi"
 )
 
 func main() {
@@ -137,6 +138,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		printVersion()
 		return nil
 	}
+	// Parsing the OpenAPI documents is most of the startup; it runs
+	// alongside the fixtures' loading and checking.
+	openapi.Preload()
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
@@ -202,16 +206,18 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
-	// Loading a large world leaves its parse garbage behind, partly in
-	// sync.Pools that outlive one collection; hand it back to the system
-	// before serving so the resident size is the world's.
-	debug.FreeOSMemory()
-	debug.FreeOSMemory()
-
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.addr, err)
 	}
+	// Loading a large world leaves its parse garbage behind, partly in
+	// sync.Pools that outlive one collection; hand it back to the system
+	// so the resident size is the world's, while the first requests are
+	// already served.
+	go func() {
+		debug.FreeOSMemory()
+		debug.FreeOSMemory()
+	}()
 	srv := &http.Server{
 		Handler:           m,
 		ReadHeaderTimeout: min(cfg.readTimeout, 10*time.Second),
