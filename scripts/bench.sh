@@ -5,7 +5,12 @@
 #
 # Env: BENCH_DURATION (per load run, default 5s), BENCH_CONCURRENCY (32),
 # BENCH_ROUNDS (ceiling/mock alternations per scenario, 1),
-# BENCH_USERS (users for the memory check, 1000000), BENCH_GO_COUNT (3; 0 skips).
+# BENCH_USERS (users for the memory check, 1000000), BENCH_GO_COUNT (3; 0 skips),
+# BENCH_ENGINE (load generator: wrk when installed, else loadgen).
+#
+# wrk (Debian's package: apt-get install wrk) drives the load when present,
+# so figures compare with published ones; loadgen still seeds the records
+# and reads the servers' CPU time around each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +20,15 @@ CONCURRENCY=${BENCH_CONCURRENCY:-32}
 ROUNDS=${BENCH_ROUNDS:-1}
 USERS=${BENCH_USERS:-1000000}
 GO_COUNT=${BENCH_GO_COUNT:-3}
+ENGINE=${BENCH_ENGINE:-}
+if [ -z "$ENGINE" ]; then
+	if command -v wrk >/dev/null; then
+		ENGINE=wrk
+	else
+		ENGINE=loadgen
+		echo "wrk not found (apt-get install wrk); driving the load with loadgen"
+	fi
+fi
 
 tmp=$(mktemp -d)
 pids=()
@@ -46,12 +60,12 @@ pids+=("$mpid")
 "$lg" wait --url "http://127.0.0.1:$cport/__mock/health" --pid "$cpid"
 "$lg" wait --url "http://127.0.0.1:$mport/__mock/health" --pid "$mpid"
 
-echo "== load: $DURATION per run, concurrency $CONCURRENCY, $ROUNDS round(s), ceiling and mock alternating"
+echo "== load with $ENGINE: $DURATION per run, concurrency $CONCURRENCY, $ROUNDS round(s), ceiling and mock alternating"
 for ((round = 1; round <= ROUNDS; round++)); do
 	for sc in get-users update-profile update-email documented-400 cl2c-update r1-update; do
 		for target in ceiling mock; do
 			if [ "$target" = ceiling ]; then port=$cport pid=$cpid; else port=$mport pid=$mpid; fi
-			"$lg" --url "http://127.0.0.1:$port" --scenario "$sc" --duration "$DURATION" \
+			"$lg" --engine "$ENGINE" --url "http://127.0.0.1:$port" --scenario "$sc" --duration "$DURATION" \
 				--concurrency "$CONCURRENCY" --server-pid "$pid" --label "$target" --json >>"$jsonl"
 		done
 	done

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -23,8 +24,10 @@ import (
 
 // Result is one load run; scripts/bench.sh collects these as JSON lines.
 type Result struct {
-	Kind        string  `json:"kind"` // "load"
-	Label       string  `json:"label"`
+	Kind  string `json:"kind"` // "load"
+	Label string `json:"label"`
+	// Engine is the load generator: "loadgen", or the wrk command line.
+	Engine      string  `json:"engine"`
 	Scenario    string  `json:"scenario"`
 	URL         string  `json:"url"`
 	Concurrency int     `json:"concurrency"`
@@ -62,8 +65,14 @@ func runLoad(args []string, stdout io.Writer) error {
 	pid := fs.Int("server-pid", 0, "server `pid` whose CPU time to measure from /proc (0: not measured)")
 	label := fs.String("label", "", "label for the result (e.g. mock, ceiling)")
 	asJSON := fs.Bool("json", false, "print one JSON line instead of text")
+	engine := fs.String("engine", "loadgen", "load `generator`: loadgen (this program) or wrk (seeding and CPU readings stay here)")
+	wrkBin := fs.String("wrk", "wrk", "wrk `binary` for --engine wrk")
+	wrkThreads := fs.Int("wrk-threads", 1, "wrk threads for scenarios whose connections may share requests")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *engine != "loadgen" && *engine != "wrk" {
+		return fmt.Errorf("--engine %q: want loadgen or wrk", *engine)
 	}
 	sc, ok := scenario.Find(*name)
 	if !ok {
@@ -107,7 +116,44 @@ func runLoad(args []string, stdout io.Writer) error {
 		}
 	}
 
-	res := Result{Kind: "load", Label: *label, Scenario: sc.Name, URL: base, Concurrency: *conc, ServerCPUus: -1}
+	res := Result{Kind: "load", Label: *label, Engine: "loadgen", Scenario: sc.Name, URL: base, Concurrency: *conc, ServerCPUus: -1}
+	if *engine == "wrk" {
+		plan, err := planWrk(sc, nonce, *conc, *wrkThreads)
+		if err != nil {
+			return err
+		}
+		cpu0, err := cpuTicks(*pid)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), *dur+time.Minute)
+		defer cancel()
+		t, cmdline, err := runWrk(ctx, *wrkBin, base, plan, *conc, *dur)
+		if err != nil {
+			return err
+		}
+		cpu1, err := cpuTicks(*pid)
+		if err != nil {
+			return err
+		}
+		res.Engine = cmdline
+		res.Requests, res.Seconds = t.Requests, t.DurationUs/1e6
+		if res.Seconds > 0 {
+			res.RPS = float64(t.Requests) / res.Seconds
+		}
+		res.P50us, res.P99us = t.P50us, t.P99us
+		res.Errors, res.ServerErrors = t.Bad+t.SocketErrors, t.ServerErrors
+		if t.first != "" {
+			res.FirstErrors = []string{t.first}
+		}
+		if t.SocketErrors > 0 {
+			res.FirstErrors = append(res.FirstErrors, fmt.Sprintf("%d socket errors (connect, read, write or timeout)", t.SocketErrors))
+		}
+		if *pid > 0 && t.Requests > 0 {
+			res.ServerCPUus = float64(cpu1-cpu0) / clkTck * 1e6 / float64(t.Requests)
+		}
+		return printOrEncode(stdout, res, *asJSON)
+	}
 	cpu0, err := cpuTicks(*pid)
 	if err != nil {
 		return err
@@ -191,9 +237,14 @@ func runLoad(args []string, stdout io.Writer) error {
 	if *pid > 0 && len(all) > 0 {
 		res.ServerCPUus = float64(cpu1-cpu0) / clkTck * 1e6 / float64(len(all))
 	}
+	return printOrEncode(stdout, res, *asJSON)
+}
+
+// printOrEncode prints res for people, or as one JSON line for scripts
+// with the text on stderr.
+func printOrEncode(stdout io.Writer, res Result, asJSON bool) error {
 	text := stdout
-	if *asJSON {
-		// The JSON line is for scripts; the text goes to stderr for people.
+	if asJSON {
 		if err := json.NewEncoder(stdout).Encode(res); err != nil {
 			return err
 		}
@@ -204,8 +255,8 @@ func runLoad(args []string, stdout io.Writer) error {
 }
 
 func printResult(w io.Writer, res Result) {
-	fmt.Fprintf(w, "%s %s: %d requests in %.2fs, %.0f req/s, p50 %.0fµs, p99 %.0fµs, errors %d (5xx %d)",
-		res.Label, res.Scenario, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors, res.ServerErrors)
+	fmt.Fprintf(w, "%s %s [%s]: %d requests in %.2fs, %.0f req/s, p50 %.0fµs, p99 %.0fµs, errors %d (5xx %d)",
+		res.Label, res.Scenario, res.Engine, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors, res.ServerErrors)
 	if res.VerifiedWrites > 0 || res.LostWrites > 0 {
 		fmt.Fprintf(w, ", lost writes %d of %d verified", res.LostWrites, res.VerifiedWrites)
 	}

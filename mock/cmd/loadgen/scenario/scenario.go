@@ -30,6 +30,14 @@ type Worker interface {
 	Done(status int)
 }
 
+// Cycler is implemented by workers whose requests repeat in a fixed
+// cycle, so a load generator outside Go (wrk) can replay them: the
+// requests in order, moving to the next after an answer with status
+// advanceOn, or after every answer when advanceOn is 0.
+type Cycler interface {
+	Cycle() (reqs []*Request, advanceOn int)
+}
+
 // Scenario is one kind of load.
 type Scenario struct {
 	Name string
@@ -151,8 +159,9 @@ func fixed(r *Request) func(int, string) Worker {
 
 type fixedWorker struct{ r *Request }
 
-func (f fixedWorker) Next() *Request { return f.r }
-func (fixedWorker) Done(int)         {}
+func (f fixedWorker) Next() *Request           { return f.r }
+func (fixedWorker) Done(int)                   {}
+func (f fixedWorker) Cycle() ([]*Request, int) { return []*Request{f.r}, 0 }
 
 // alternating sends reqs[0], reqs[1], reqs[0]... advancing after every
 // answer, or only after onlyOn when set (an email move that failed has not
@@ -163,7 +172,8 @@ type alternating struct {
 	onlyOn int
 }
 
-func (a *alternating) Next() *Request { return a.reqs[a.i] }
+func (a *alternating) Cycle() ([]*Request, int) { return a.reqs[:], a.onlyOn }
+func (a *alternating) Next() *Request           { return a.reqs[a.i] }
 func (a *alternating) Done(status int) {
 	if a.onlyOn == 0 || status == a.onlyOn {
 		a.i ^= 1
