@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
@@ -78,10 +80,14 @@ type validatedValue struct{ value any }
 // declared returns the schema's declared members for the value, resolving
 // oneOf by its discriminator (or the first branch the value satisfies)
 // and merging allOf branches; ok is false when the schema says nothing
-// about object members.
+// about object members. The result is shared: callers must not change it.
 func declared(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaValidationOption) (props openapi3.Schemas, additional *openapi3.Schema, ok bool) {
 	if s == nil {
 		return nil, nil, false
+	}
+	if m, ok := fixedMembers.Load(s); ok {
+		m := m.(members)
+		return m.props, m.additional, m.ok
 	}
 	props = openapi3.Schemas{}
 	found := false
@@ -116,7 +122,35 @@ func declared(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaVali
 			}
 		}
 	}
+	if valueIndependent(s) {
+		fixedMembers.Store(s, members{props, additional, found})
+	}
 	return props, additional, found
+}
+
+// fixedMembers keeps declared's answer for the schemas whose members do not
+// depend on the value, so each request does not build them again. Loaded
+// schemas are never changed, so their answers stay true.
+var fixedMembers sync.Map // *openapi3.Schema -> members
+
+type members struct {
+	props      openapi3.Schemas
+	additional *openapi3.Schema
+	ok         bool
+}
+
+// valueIndependent reports whether no oneOf or anyOf in s or its allOf
+// branches lets the value choose the members.
+func valueIndependent(s *openapi3.Schema) bool {
+	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 {
+		return false
+	}
+	for _, ref := range s.AllOf {
+		if ref.Value == nil || !valueIndependent(ref.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // chosenBranch is the oneOf/anyOf branch a valid value took.
@@ -150,39 +184,92 @@ func chosenBranch(s *openapi3.Schema, obj map[string]any, opts []openapi3.Schema
 // reduce returns v with every object member its schema does not declare
 // removed, and lists the members the policy refuses (by dotted path).
 func reduce(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]FieldProblem) any {
+	out, _ := reduced(s, v, path, policy, opts, refused)
+	return out
+}
+
+// reduced is reduce that also reports whether anything was removed; when
+// nothing was, v itself is returned rather than a copy.
+func reduced(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]FieldProblem) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		props, additional, ok := declared(s, x, opts)
 		if !ok {
-			return x
+			return x, false
 		}
-		out := make(map[string]any, len(x))
+		var out map[string]any // a copy, made at the first change
 		for k, member := range x {
-			at := append(path[:len(path):len(path)], k)
+			var (
+				schema *openapi3.Schema
+				kept   = true
+			)
 			if p, known := props[k]; known {
-				out[k] = reduce(p.Value, member, at, policy, opts, refused)
-				continue
+				schema = p.Value
+			} else if additional != nil {
+				schema = additional
+			} else {
+				kept = false
+				if problem, refuse := unknownMember(k, props, extend(path, k), policy); refuse {
+					*refused = append(*refused, problem)
+				}
 			}
-			if additional != nil {
-				out[k] = reduce(additional, member, at, policy, opts, refused)
-				continue
+			child, changed := member, !kept
+			if kept && isContainer(member) {
+				child, changed = reduced(schema, member, extend(path, k), policy, opts, refused)
 			}
-			if problem, refuse := unknownMember(k, props, at, policy); refuse {
-				*refused = append(*refused, problem)
+			if changed && out == nil {
+				// Every member seen so far was kept as it is.
+				out = maps.Clone(x)
+			}
+			if out != nil {
+				if kept {
+					out[k] = child
+				} else {
+					delete(out, k)
+				}
 			}
 		}
-		return out
+		if out == nil {
+			return x, false
+		}
+		return out, true
 	case []any:
 		if s == nil || s.Items == nil {
-			return x
+			return x, false
 		}
-		out := make([]any, len(x))
+		var out []any
 		for i, item := range x {
-			out[i] = reduce(s.Items.Value, item, append(path[:len(path):len(path)], fmt.Sprint(i)), policy, opts, refused)
+			child, changed := item, false
+			if isContainer(item) {
+				child, changed = reduced(s.Items.Value, item, extend(path, fmt.Sprint(i)), policy, opts, refused)
+			}
+			if changed && out == nil {
+				out = make([]any, len(x))
+				copy(out, x)
+			}
+			if out != nil {
+				out[i] = child
+			}
 		}
-		return out
+		if out == nil {
+			return x, false
+		}
+		return out, true
 	}
-	return v
+	return v, false
+}
+
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
+// extend returns path with name added, never sharing path's array.
+func extend(path []string, name string) []string {
+	return append(path[:len(path):len(path)], name)
 }
 
 // unknownMember words a member the schema does not declare, when the
