@@ -17,6 +17,10 @@ import (
 // APIKeyHeader carries the key that decides the organization.
 const APIKeyHeader = "cv-api-key"
 
+// apiKeyHeaderKey is APIKeyHeader in canonical form, which header look-ups
+// take without allocating.
+var apiKeyHeaderKey = http.CanonicalHeaderKey(APIKeyHeader)
+
 // missingKeyBody is the get-users page's body for a missing or invalid key.
 var missingKeyBody = api.MissingApiKeyError{Status: 400, Success: false, Error: "Missing cv-api-key header", Code: "CASE_ERROR"}
 
@@ -37,7 +41,7 @@ const orgKey = "care360.org"
 // body before anything else is looked at, and remembers the organization.
 func (h *Handlers) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		o := h.store(c).orgForKey(c.Request().Header.Get(APIKeyHeader))
+		o := h.store(c).orgForKey(c.Request().Header.Get(apiKeyHeaderKey))
 		if o == nil {
 			return jsonresp.Write(c, http.StatusBadRequest, missingKeyBody)
 		}

@@ -20,6 +20,13 @@ const (
 	APIKeyHeader = "X-API-Key"
 )
 
+// The same names in canonical form, which header look-ups take without
+// allocating.
+var (
+	tenantHeaderKey = http.CanonicalHeaderKey(TenantHeader)
+	apiKeyHeaderKey = http.CanonicalHeaderKey(APIKeyHeader)
+)
+
 // Fixed texts of the error shapes, from the page and the OpenAPI document.
 const (
 	errorSource     = "API Gateway"
@@ -66,7 +73,7 @@ func (h *Handlers) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s := h.store(c)
 		hdr := c.Request().Header
-		t := s.authenticate(hdr.Get(TenantHeader), hdr.Get(APIKeyHeader))
+		t := s.authenticate(hdr.Get(tenantHeaderKey), hdr.Get(apiKeyHeaderKey))
 		if t == nil {
 			return defaultError(c, http.StatusUnauthorized, excUnauthorized, msgUnauthorized)
 		}
