@@ -66,10 +66,40 @@ func IsDate(s string) bool {
 // non-empty. A host without a dot (user@localhost) is allowed, as RFC 5322
 // allows it.
 func EmailAddress(s string) bool {
+	if plainAddress(s) {
+		return true
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
 		return false
 	}
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && at < len(s)-1
+}
+
+// plainAddress reports whether s is local@domain where both sides are
+// dot-separated runs of letters, digits, '_', '+' and '-': the form nearly
+// every address takes, which net/mail accepts as it is. It answers
+// without net/mail's allocations; anything else goes to net/mail.
+func plainAddress(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && dotAtoms(s[:at]) && dotAtoms(s[at+1:])
+}
+
+// dotAtoms reports whether s is non-empty runs of plain characters joined
+// by single dots.
+func dotAtoms(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '+', c == '-':
+		case c == '.' && s[i-1] != '.':
+		default:
+			return false
+		}
+	}
+	return true
 }

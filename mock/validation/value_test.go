@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"net/mail"
 	"reflect"
 	"testing"
 
@@ -97,5 +98,39 @@ func TestReduceCopiesOnlyWhatItChanges(t *testing.T) {
 	got, changed := reduced(root, clean, nil, ignoreUnknown, nil, &refused)
 	if changed || reflect.ValueOf(got).UnsafePointer() != reflect.ValueOf(clean).UnsafePointer() {
 		t.Fatalf("a value with nothing to drop was copied (changed %v)", changed)
+	}
+}
+
+// The plain-address shortcut never accepts what net/mail would refuse:
+// every string it accepts, over an alphabet rich in the characters that
+// matter, is one the full check accepts too.
+func TestPlainAddressesAgreeWithNetMail(t *testing.T) {
+	alphabet := []byte("ab.@-_+Z9 \"<>()[]\\,;:é")
+	var walk func(prefix []byte, depth int)
+	checked := 0
+	walk = func(prefix []byte, depth int) {
+		s := string(prefix)
+		if plainAddress(s) {
+			checked++
+			a, err := mail.ParseAddress(s)
+			if err != nil || a.Name != "" || a.Address != s {
+				t.Fatalf("plainAddress accepts %q, net/mail gives %v, %v", s, a, err)
+			}
+		}
+		if depth == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(append(prefix, c), depth-1)
+		}
+	}
+	walk(nil, 5)
+	if checked < 1000 {
+		t.Fatalf("only %d plain addresses checked", checked)
+	}
+	for _, s := range []string{"john.doe@example.com", "client+tag@r1.example.com", "a_b-c@x-y.co"} {
+		if !plainAddress(s) {
+			t.Errorf("plainAddress(%q) = false", s)
+		}
 	}
 }
