@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"syscall"
@@ -212,12 +213,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	// Loading a large world leaves its parse garbage behind, partly in
 	// sync.Pools that outlive one collection; hand it back to the system
-	// so the resident size is the world's, while the first requests are
-	// already served.
-	go func() {
+	// so the resident size is the world's. A large world waits for it
+	// before serving, as its first answers would otherwise race two full
+	// collections; a small one (the defaults, a few thousand users) is
+	// served at once and tidied meanwhile.
+	returnMemory := func() {
 		debug.FreeOSMemory()
 		debug.FreeOSMemory()
-	}()
+	}
+	if heapInUse() > largeWorldHeap {
+		returnMemory()
+	} else {
+		go returnMemory()
+	}
 	srv := &http.Server{
 		Handler:           m,
 		ReadHeaderTimeout: min(cfg.readTimeout, 10*time.Second),
@@ -257,6 +265,20 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
+}
+
+// largeWorldHeap is the heap in use after loading above which memory is
+// returned to the system before serving.
+const largeWorldHeap = 64 << 20
+
+// heapInUse reads the bytes of heap objects, live or not yet collected.
+func heapInUse() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
 
 func controlMode(cfg config) string {
