@@ -199,13 +199,20 @@ func jsonSchema(body *openapi3.RequestBody) *openapi3.Schema {
 func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) *Problem {
 	policy, _ := unknownFieldsPolicy(body) // checked in New
 	var refused []FieldProblem
-	reduced := reduce(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
+	reduced, changed := reduced(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
 	if len(refused) > 0 {
 		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: refused}
 		p.Message = p.FieldMessages()
 		return p
 	}
-	c.Set(valueKey, validatedValue{value: reduced})
+	kept := validatedValue{value: reduced}
+	if raw := Body(c); !changed && members(reduced) == rawMembers(raw) {
+		// The body is the accepted value as sent: nothing was removed and
+		// no member was sent twice (the decoded value would keep only
+		// the last). Decode can read it as it is.
+		kept.raw = raw
+	}
+	c.Set(valueKey, kept)
 	return nil
 }
 

@@ -64,9 +64,12 @@ func Decode(c echo.Context, into any) error {
 	if !ok {
 		return fmt.Errorf("validation: no validated body for this request")
 	}
-	b, err := json.Marshal(v.value)
-	if err != nil {
-		return err
+	b := v.raw
+	if b == nil {
+		var err error
+		if b, err = json.Marshal(v.value); err != nil {
+			return err
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -74,8 +77,50 @@ func Decode(c echo.Context, into any) error {
 }
 
 // validatedValue wraps the value so a nil body value (JSON null) is still
-// told apart from no value at all.
-type validatedValue struct{ value any }
+// told apart from no value at all. raw, when set, is the body as sent,
+// which says exactly what value says: Decode then reads it rather than
+// writing value out again.
+type validatedValue struct {
+	value any
+	raw   []byte
+}
+
+// members counts the object members in a decoded JSON value.
+func members(v any) int {
+	n := 0
+	switch x := v.(type) {
+	case map[string]any:
+		n += len(x)
+		for _, m := range x {
+			n += members(m)
+		}
+	case []any:
+		for _, item := range x {
+			n += members(item)
+		}
+	}
+	return n
+}
+
+// rawMembers counts the object members in valid JSON text: the colons
+// outside strings. A member sent twice counts twice here but once in the
+// decoded value.
+func rawMembers(body []byte) int {
+	n, inString, escaped := 0, false, false
+	for _, c := range body {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case c == ':' && !inString:
+			n++
+		}
+	}
+	return n
+}
 
 // declared returns the schema's declared members for the value, resolving
 // oneOf by its discriminator (or the first branch the value satisfies)
@@ -86,7 +131,7 @@ func declared(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaVali
 		return nil, nil, false
 	}
 	if m, ok := fixedMembers.Load(s); ok {
-		m := m.(members)
+		m := m.(memberSet)
 		return m.props, m.additional, m.ok
 	}
 	props = openapi3.Schemas{}
@@ -123,7 +168,7 @@ func declared(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaVali
 		}
 	}
 	if valueIndependent(s) {
-		fixedMembers.Store(s, members{props, additional, found})
+		fixedMembers.Store(s, memberSet{props, additional, found})
 	}
 	return props, additional, found
 }
@@ -131,9 +176,9 @@ func declared(s *openapi3.Schema, obj map[string]any, opts []openapi3.SchemaVali
 // fixedMembers keeps declared's answer for the schemas whose members do not
 // depend on the value, so each request does not build them again. Loaded
 // schemas are never changed, so their answers stay true.
-var fixedMembers sync.Map // *openapi3.Schema -> members
+var fixedMembers sync.Map // *openapi3.Schema -> memberSet
 
-type members struct {
+type memberSet struct {
 	props      openapi3.Schemas
 	additional *openapi3.Schema
 	ok         bool

@@ -1,8 +1,10 @@
 package validation
 
 import (
+	"encoding/json"
 	"net/mail"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -131,6 +133,30 @@ func TestPlainAddressesAgreeWithNetMail(t *testing.T) {
 	for _, s := range []string{"john.doe@example.com", "client+tag@r1.example.com", "a_b-c@x-y.co"} {
 		if !plainAddress(s) {
 			t.Errorf("plainAddress(%q) = false", s)
+		}
+	}
+}
+
+// Decode reads the body as sent only when it says exactly what the
+// accepted value says: the member counts agree for any body, and differ
+// when a member was sent twice (the decoded value keeps only the last).
+func TestRawBodyStandsForTheValueOnlyWithoutRepeatedMembers(t *testing.T) {
+	for body, same := range map[string]bool{
+		`{"a\":b":1,"c":"x:y","d":{"e":[1,{"f":"\\"}],"g":null}}`: true,
+		`[{"a":1},{"a":2}]`:               true,
+		`"just: a string"`:                true,
+		`{}`:                              true,
+		`{"data":{"a":1},"data":{"b":2}}`: false,
+		`{"a":1,"b":{"c":1,"c":2}}`:       false,
+	} {
+		var value any
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&value); err != nil {
+			t.Fatal(err)
+		}
+		if got := members(value) == rawMembers([]byte(body)); got != same {
+			t.Errorf("%s: members %d, raw members %d", body, members(value), rawMembers([]byte(body)))
 		}
 	}
 }
