@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"sync"
 	"syscall"
@@ -142,6 +141,15 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	// Parsing the OpenAPI documents is most of the startup; it runs
 	// alongside the fixtures' loading and checking.
 	openapi.Preload()
+	// Startup allocates much and keeps little: a small world starts in
+	// far less CPU with the collector held off until it serves. Large
+	// files keep it on, as their garbage would pile up.
+	small := smallStart(cfg)
+	releaseCollector := func() {}
+	if small {
+		releaseCollector = holdCollector()
+	}
+	defer releaseCollector() // on the ways out before serving
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
@@ -207,24 +215,24 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
+	releaseCollector()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.addr, err)
 	}
-	// Loading a large world leaves its parse garbage behind, partly in
+	// Loading a world leaves its parse garbage behind, partly in
 	// sync.Pools that outlive one collection; hand it back to the system
 	// so the resident size is the world's. A large world waits for it
 	// before serving, as its first answers would otherwise race two full
-	// collections; a small one (the defaults, a few thousand users) is
-	// served at once and tidied meanwhile.
+	// collections; a small one is served at once and tidied meanwhile.
 	returnMemory := func() {
 		debug.FreeOSMemory()
 		debug.FreeOSMemory()
 	}
-	if heapInUse() > largeWorldHeap {
-		returnMemory()
-	} else {
+	if small {
 		go returnMemory()
+	} else {
+		returnMemory()
 	}
 	srv := &http.Server{
 		Handler:           m,
@@ -267,18 +275,56 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
-// largeWorldHeap is the heap in use after loading above which memory is
-// returned to the system before serving.
-const largeWorldHeap = 64 << 20
+// smallStartBytes is the size up to which the fixtures and state files
+// count as small: a few thousand users.
+const smallStartBytes = 4 << 20
 
-// heapInUse reads the bytes of heap objects, live or not yet collected.
-func heapInUse() uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+// smallStart reports whether the files this start loads are small.
+func smallStart(cfg config) bool {
+	for _, path := range []string{cfg.fixtures, cfg.stateFile} {
+		if path == "" {
+			continue
+		}
+		if info, err := os.Stat(path); err == nil && info.Size() > smallStartBytes {
+			return false
+		}
 	}
-	return sample[0].Value.Uint64()
+	return true
+}
+
+// collectorHold counts the starts that hold the collector off, so starts
+// running together in one process (tests) restore what was set before
+// the first of them.
+var collectorHold struct {
+	sync.Mutex
+	holders int
+	percent int
+	limit   int64
+}
+
+// holdCollector switches the garbage collector off, with a memory limit
+// as a safety net, until the returned function is called.
+func holdCollector() (release func()) {
+	h := &collectorHold
+	h.Lock()
+	if h.holders == 0 {
+		h.percent = debug.SetGCPercent(-1)
+		h.limit = debug.SetMemoryLimit(512 << 20)
+	}
+	h.holders++
+	h.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			h.Lock()
+			defer h.Unlock()
+			h.holders--
+			if h.holders == 0 {
+				debug.SetGCPercent(h.percent)
+				debug.SetMemoryLimit(h.limit)
+			}
+		})
+	}
 }
 
 func controlMode(cfg config) string {
