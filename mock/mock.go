@@ -191,6 +191,8 @@ func New(opts Options) (*Mock, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.handleError
+	// The mock's chain: Echo's own Pre and Use lists are never consulted
+	// (ServeHTTP runs this chain), so middleware goes here, not to e.Use.
 	m.serve = composeOnce(e, []echo.MiddlewareFunc{rewriteSessionPath},
 		m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.journalize, m.countChanges, recoverPanics, m.injectFaults, m.holdWorld)
 	world := func(c echo.Context) *world { return sessionOf(c).world }
