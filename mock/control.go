@@ -3,16 +3,20 @@ package mock
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/replay"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -21,6 +25,62 @@ import (
 type control struct{ m *Mock }
 
 var _ mockcontrol.ServerInterface = (*control)(nil)
+
+var controlDocument = sync.OnceValues(func() ([]byte, error) {
+	doc, err := openapi.Load(openapi.MockControl)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(doc)
+})
+
+func (h *control) GetControlDocument(c echo.Context) error {
+	b, err := controlDocument()
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
+}
+
+// RunReplay runs a scenario file in a fresh session created from the
+// startup fixtures.
+func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) error {
+	req := c.Request()
+	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || !slices.Contains([]string{"application/json", "application/yaml", "application/x-yaml", "text/yaml"}, mediaType) {
+		return controlError(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json or application/yaml")
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, h.m.maxControl+1))
+	if err != nil {
+		return controlError(c, http.StatusBadRequest, "the request body could not be read")
+	}
+	if int64(len(body)) > h.m.maxControl {
+		return controlError(c, http.StatusRequestEntityTooLarge, "The request body exceeds the "+validation.SizeWords(h.m.maxControl)+" limit")
+	}
+	name := fmt.Sprintf("replay-%d", h.m.replays.Add(1))
+	if params.Session != nil {
+		if !sessionName.MatchString(*params.Session) {
+			return controlError(c, http.StatusBadRequest, "session must match "+sessionName.String())
+		}
+		name = *params.Session
+	}
+	startup, err := h.m.startupDocument()
+	if err != nil {
+		return err
+	}
+	report, err := replay.Run(req.Context(), body, replay.Options{
+		Handler: h.m, ControlToken: h.m.opts.ControlToken, TokenHeader: ControlTokenHeader,
+		SessionHeader: SessionHeader, Fixtures: startup, Session: name,
+	})
+	var loadErr *replay.LoadError
+	if errors.As(err, &loadErr) {
+		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: loadErr.Problems})
+	}
+	if err != nil {
+		return err
+	}
+	return jsonresp.Write(c, http.StatusOK, report)
+}
 
 func (h *control) GetHealth(c echo.Context) error {
 	if problem := h.m.SaveProblem(); problem != "" {

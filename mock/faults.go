@@ -53,8 +53,9 @@ func (f *faultSet) add(rule mockcontrol.FaultRule) mockcontrol.FaultRule {
 	if rule.Latency != nil && rule.Latency.Seed != nil {
 		seed = uint64(*rule.Latency.Seed)
 	}
-	f.rules = append(f.rules, &fault{rule: rule, rng: rand.New(rand.NewPCG(seed, 0x6d6f636b))})
-	return rule
+	added := &fault{rule: rule, rng: rand.New(rand.NewPCG(seed, 0x6d6f636b))}
+	f.rules = append(f.rules, added)
+	return added.snapshot()
 }
 
 func (f *faultSet) list() []mockcontrol.FaultRule {
@@ -62,7 +63,7 @@ func (f *faultSet) list() []mockcontrol.FaultRule {
 	defer f.mu.Unlock()
 	out := make([]mockcontrol.FaultRule, len(f.rules))
 	for i, r := range f.rules {
-		out[i] = r.rule
+		out[i] = r.snapshot()
 	}
 	return out
 }
@@ -96,7 +97,7 @@ func (f *faultSet) take(req *http.Request) (*mockcontrol.FaultRule, time.Duratio
 			continue
 		}
 		*r.rule.Hits++
-		rule := r.rule
+		rule := r.snapshot()
 		delay := r.delay()
 		if rule.Times != nil && *rule.Times > 0 && *r.rule.Hits >= *rule.Times {
 			f.rules = slices.Delete(f.rules, i, i+1)
@@ -104,6 +105,15 @@ func (f *faultSet) take(req *http.Request) (*mockcontrol.FaultRule, time.Duratio
 		return &rule, delay
 	}
 	return nil, 0
+}
+
+// snapshot copies the rule with its hit count as it is now; the count
+// keeps changing under the set's lock after the copy is handed out.
+func (r *fault) snapshot() mockcontrol.FaultRule {
+	rule := r.rule
+	hits := *r.rule.Hits
+	rule.Hits = &hits
+	return rule
 }
 
 func (r *fault) matches(req *http.Request, cred credential) bool {
@@ -185,7 +195,7 @@ func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 		if rule == nil {
 			return next(c)
 		}
-		c.Set(faultKey, *rule.Id)
+		c.Set(faultKey, rule)
 		hasAction := (rule.Drop != nil && *rule.Drop) || (rule.Unavailable != nil && *rule.Unavailable) ||
 			rule.RateLimit != nil || rule.VendorError != nil || rule.Response != nil
 		applyFirst := rule.ApplyFirst != nil && *rule.ApplyFirst

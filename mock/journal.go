@@ -327,8 +327,8 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 			e.bodies = append(append(make([]byte, 0, n), cp.reqBody.Bytes()...), cp.respBody.Bytes()...)
 			e.reqLen = cp.reqBody.Len()
 		}
-		if id, ok := c.Get(faultKey).(string); ok {
-			e.view.Fault = strPtr(id)
+		if rule, ok := c.Get(faultKey).(*mockcontrol.FaultRule); ok {
+			e.view.Fault, e.view.FaultRule = rule.Id, rule
 		}
 		sessionOf(c).journal.add(e)
 		if conn, ok := c.Get(dropKey).(io.Closer); ok {

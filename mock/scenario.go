@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/redact"
 )
 
@@ -63,6 +64,13 @@ func recordScenario(name string, entries []entry, r accountOf) ([]byte, error) {
 		}
 	}
 	addPair(doc, "description", scalar(fmt.Sprintf("Recorded from the mock's journal: %d requests. Replay it from the world the recording started from.", len(entries))))
+	faults, err := recordFaults(entries, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(faults.Content) > 0 {
+		addPair(doc, "faults", faults)
+	}
 	steps := &yaml.Node{Kind: yaml.SequenceNode}
 	for i, e := range entries {
 		step, err := recordStep(i+1, e, r)
@@ -73,6 +81,59 @@ func recordScenario(name string, entries []entry, r accountOf) ([]byte, error) {
 	}
 	addPair(doc, "steps", steps)
 	return yaml.Marshal(doc)
+}
+
+// recordFaults lists the fault rules that applied to the entries, in the
+// order they first applied, each limited to the number of entries it
+// applied to, so the replay meets the same faults. A credential the rule
+// matched on becomes a reference to its fixture account; one that belongs
+// to no account is left out rather than written down.
+func recordFaults(entries []entry, r accountOf) (*yaml.Node, error) {
+	out := &yaml.Node{Kind: yaml.SequenceNode}
+	var order []string
+	rules := map[string]*mockcontrol.FaultRule{}
+	counts := map[string]int{}
+	for _, e := range entries {
+		applied := e.view.FaultRule
+		if applied == nil || applied.Id == nil {
+			continue
+		}
+		id := *applied.Id
+		if _, seen := rules[id]; !seen {
+			rule := *applied
+			rule.Id, rule.Hits = nil, nil
+			if m := rule.Match; m.Credential != nil && *m.Credential != "" && *m.Credential != e.secret.tenant {
+				if ref := r(e.secret); ref != "" && e.secret.matches(*m.Credential) {
+					m.Credential = strPtr("${credential." + ref + "}")
+				} else {
+					m.Credential = nil
+				}
+				rule.Match = m
+			}
+			rules[id] = &rule
+			order = append(order, id)
+		}
+		counts[id]++
+	}
+	for _, id := range order {
+		rule := rules[id]
+		times := counts[id]
+		rule.Times = &times
+		b, err := json.Marshal(rule)
+		if err != nil {
+			return nil, err
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, err
+		}
+		node := &yaml.Node{}
+		if err := node.Encode(v); err != nil {
+			return nil, err
+		}
+		out.Content = append(out.Content, node)
+	}
+	return out, nil
 }
 
 func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {

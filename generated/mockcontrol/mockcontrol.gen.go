@@ -73,6 +73,27 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ReplayStepOutcome.
+const (
+	ReplayFailed ReplayStepOutcome = "failed"
+	ReplayNotRun ReplayStepOutcome = "notRun"
+	ReplayPassed ReplayStepOutcome = "passed"
+)
+
+// Valid indicates whether the value is a known member of the ReplayStepOutcome enum.
+func (e ReplayStepOutcome) Valid() bool {
+	switch e {
+	case ReplayFailed:
+		return true
+	case ReplayNotRun:
+		return true
+	case ReplayPassed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListRequestsParamsVendor.
 const (
 	VendorCL2C       ListRequestsParamsVendor = "cl2c"
@@ -278,8 +299,13 @@ type Cl2cUser struct {
 
 // FaultLatency defines model for FaultLatency.
 type FaultLatency struct {
-	FixedMs     *int `json:"fixedMs,omitempty"`
+	// FixedMs Delay added to every matching request, in milliseconds.
+	FixedMs *int `json:"fixedMs,omitempty"`
+
+	// RandomMinMs Lower bound of a random extra delay, in milliseconds.
 	RandomMinMs *int `json:"randomMinMs,omitempty"`
+
+	// RandomMaxMs Upper bound of a random extra delay, in milliseconds; set it to turn the random delay on.
 	RandomMaxMs *int `json:"randomMaxMs,omitempty"`
 
 	// Seed Seed of the random delays, so a run can be repeated.
@@ -404,6 +430,9 @@ type JournalEntry struct {
 
 	// Fault The id of the fault rule applied to this request, if any.
 	Fault *string `json:"fault,omitempty"`
+
+	// FaultRule The fault rule as it stood when it applied (it may have been deleted or used up since).
+	FaultRule *FaultRule `json:"faultRule,omitempty"`
 }
 
 // JournalPage defines model for JournalPage.
@@ -492,6 +521,71 @@ type RejectedDocument struct {
 	Errors []string `json:"errors"`
 }
 
+// ReplayBodyCheck One value the answer must hold at a JSON path.
+type ReplayBodyCheck struct {
+	// Path A JSON path such as `$.data.user.firstName`.
+	Path string `json:"path"`
+
+	// Value The expected value, any JSON value.
+	Value interface{} `json:"value,omitempty"`
+
+	// Pattern A regular expression the value must match, instead of `value`.
+	Pattern *string `json:"pattern,omitempty"`
+}
+
+// ReplayExpectation What a step expects.
+type ReplayExpectation struct {
+	// Status The expected status; absent when no answer is expected.
+	Status *int `json:"status,omitempty"`
+
+	// NoAnswer The step expects a timeout or a dropped connection.
+	NoAnswer bool `json:"noAnswer"`
+
+	// Schema The answer must match the vendor's OpenAPI document.
+	Schema bool              `json:"schema"`
+	Body   []ReplayBodyCheck `json:"body"`
+}
+
+// ReplayReport The outcome of a scenario file run in a fresh session.
+type ReplayReport struct {
+	// Name The scenario's name.
+	Name string `json:"name"`
+
+	// Session The session the steps ran in.
+	Session string `json:"session"`
+
+	// Passed Every step met its expectation.
+	Passed bool         `json:"passed"`
+	Steps  []ReplayStep `json:"steps"`
+}
+
+// ReplayStep One step of a replay, what it expected and what it got.
+type ReplayStep struct {
+	Name   string `json:"name"`
+	Method string `json:"method"`
+
+	// Path The path sent, query string included; as written in the file when the step did not run.
+	Path string `json:"path"`
+
+	// Outcome `notRun`: an earlier step failed.
+	Outcome ReplayStepOutcome `json:"outcome"`
+
+	// Status The status received; absent when no answer came or the step did not run.
+	Status *int `json:"status,omitempty"`
+
+	// ResponseBody The body received (truncated past 64 KiB).
+	ResponseBody *string `json:"responseBody,omitempty"`
+
+	// Expect What a step expects.
+	Expect ReplayExpectation `json:"expect"`
+
+	// Problem Why the step failed.
+	Problem *string `json:"problem,omitempty"`
+}
+
+// ReplayStepOutcome `notRun`: an earlier step failed.
+type ReplayStepOutcome string
+
 // SessionInfo defines model for SessionInfo.
 type SessionInfo struct {
 	Name       string `json:"name"`
@@ -560,6 +654,15 @@ type DeleteFaultParams struct {
 	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
 }
 
+// RunReplayJSONBody defines parameters for RunReplay.
+type RunReplayJSONBody map[string]interface{}
+
+// RunReplayParams defines parameters for RunReplay.
+type RunReplayParams struct {
+	// Session Name of the session to run in; replaced if it exists. Default `replay-<n>`.
+	Session *string `form:"session,omitempty" json:"session,omitempty"`
+}
+
 // ClearRequestsParams defines parameters for ClearRequests.
 type ClearRequestsParams struct {
 	// XMockSession The session to act on; the default world when absent.
@@ -601,6 +704,9 @@ type ListRequestsParamsFormat string
 
 // AddFaultJSONRequestBody defines body for AddFault for application/json ContentType.
 type AddFaultJSONRequestBody = FaultRule
+
+// RunReplayJSONRequestBody defines body for RunReplay for application/json ContentType.
+type RunReplayJSONRequestBody RunReplayJSONBody
 
 // ReplaceSessionStateJSONRequestBody defines body for ReplaceSessionState for application/json ContentType.
 type ReplaceSessionStateJSONRequestBody = FixtureDocument
@@ -749,6 +855,59 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /__mock/health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetControlDocument This document
+	//
+	// The control API's OpenAPI document, as JSON, so that tools (the
+	// console's fault form among them) can read the schemas of a running
+	// mock with their fields and descriptions.
+	//
+	// Corresponds with GET /__mock/openapi.json (the `GetControlDocument` operationId).
+	GetControlDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunReplayWithBody Replay a scenario file in a fresh session
+	//
+	// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+	// writes, and the contract suite's scenario files) against this mock,
+	// in a fresh session created from the startup fixtures: the file's
+	// own fixtures are added and its fault rules installed, then every
+	// step is sent in order and its answer checked against the step's
+	// expectation (status, body values, and the vendor's OpenAPI document
+	// unless the step says `schema: false`). The first failing step stops
+	// the run; the steps after it are reported as not run. References in
+	// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+	// `${steps...}`) resolve against the startup fixtures.
+	//
+	// The session stays afterwards, so its journal and state can be
+	// inspected; it expires like any idle session. A file that does not
+	// load is refused with 400 and every problem with its line.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+	RunReplayWithBody(ctx context.Context, params *RunReplayParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RunReplay Replay a scenario file in a fresh session
+	//
+	// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+	// writes, and the contract suite's scenario files) against this mock,
+	// in a fresh session created from the startup fixtures: the file's
+	// own fixtures are added and its fault rules installed, then every
+	// step is sent in order and its answer checked against the step's
+	// expectation (status, body values, and the vendor's OpenAPI document
+	// unless the step says `schema: false`). The first failing step stops
+	// the run; the steps after it are reported as not run. References in
+	// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+	// `${steps...}`) resolve against the startup fixtures.
+	//
+	// The session stays afterwards, so its journal and state can be
+	// inspected; it expires like any idle session. A file that does not
+	// load is refused with 400 and every problem with its line.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+	RunReplay(ctx context.Context, params *RunReplayParams, body RunReplayJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ClearRequests Clear the request journal
 	//
@@ -1041,6 +1200,89 @@ func (c *Client) DeleteFault(ctx context.Context, id string, params *DeleteFault
 // Corresponds with GET /__mock/health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetControlDocument This document
+//
+// The control API's OpenAPI document, as JSON, so that tools (the
+// console's fault form among them) can read the schemas of a running
+// mock with their fields and descriptions.
+//
+// Corresponds with GET /__mock/openapi.json (the `GetControlDocument` operationId).
+func (c *Client) GetControlDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetControlDocumentRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunReplayWithBody Replay a scenario file in a fresh session
+//
+// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+// writes, and the contract suite's scenario files) against this mock,
+// in a fresh session created from the startup fixtures: the file's
+// own fixtures are added and its fault rules installed, then every
+// step is sent in order and its answer checked against the step's
+// expectation (status, body values, and the vendor's OpenAPI document
+// unless the step says `schema: false`). The first failing step stops
+// the run; the steps after it are reported as not run. References in
+// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+// `${steps...}`) resolve against the startup fixtures.
+//
+// The session stays afterwards, so its journal and state can be
+// inspected; it expires like any idle session. A file that does not
+// load is refused with 400 and every problem with its line.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+func (c *Client) RunReplayWithBody(ctx context.Context, params *RunReplayParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunReplayRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RunReplay Replay a scenario file in a fresh session
+//
+// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+// writes, and the contract suite's scenario files) against this mock,
+// in a fresh session created from the startup fixtures: the file's
+// own fixtures are added and its fault rules installed, then every
+// step is sent in order and its answer checked against the step's
+// expectation (status, body values, and the vendor's OpenAPI document
+// unless the step says `schema: false`). The first failing step stops
+// the run; the steps after it are reported as not run. References in
+// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+// `${steps...}`) resolve against the startup fixtures.
+//
+// The session stays afterwards, so its journal and state can be
+// inspected; it expires like any idle session. A file that does not
+// load is refused with 400 and every problem with its line.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+func (c *Client) RunReplay(ctx context.Context, params *RunReplayParams, body RunReplayJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRunReplayRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1557,6 +1799,100 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewGetControlDocumentRequest constructs an http.Request for the GetControlDocument method
+func NewGetControlDocumentRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/openapi.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRunReplayRequest calls the generic RunReplay builder with application/json body
+func NewRunReplayRequest(server string, params *RunReplayParams, body RunReplayJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRunReplayRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewRunReplayRequestWithBody constructs an http.Request for the RunReplay method, with any body, and a specified content type
+func NewRunReplayRequestWithBody(server string, params *RunReplayParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/__mock/replays")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Session != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session", *params.Session, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -2103,6 +2439,61 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /__mock/health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// GetControlDocumentWithResponse This document
+	//
+	// The control API's OpenAPI document, as JSON, so that tools (the
+	// console's fault form among them) can read the schemas of a running
+	// mock with their fields and descriptions.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /__mock/openapi.json (the `GetControlDocument` operationId).
+	GetControlDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetControlDocumentResponse, error)
+
+	// RunReplayWithBodyWithResponse Replay a scenario file in a fresh session
+	//
+	// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+	// writes, and the contract suite's scenario files) against this mock,
+	// in a fresh session created from the startup fixtures: the file's
+	// own fixtures are added and its fault rules installed, then every
+	// step is sent in order and its answer checked against the step's
+	// expectation (status, body values, and the vendor's OpenAPI document
+	// unless the step says `schema: false`). The first failing step stops
+	// the run; the steps after it are reported as not run. References in
+	// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+	// `${steps...}`) resolve against the startup fixtures.
+	//
+	// The session stays afterwards, so its journal and state can be
+	// inspected; it expires like any idle session. A file that does not
+	// load is refused with 400 and every problem with its line.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+	RunReplayWithBodyWithResponse(ctx context.Context, params *RunReplayParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunReplayResponse, error)
+
+	// RunReplayWithResponse Replay a scenario file in a fresh session
+	//
+	// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+	// writes, and the contract suite's scenario files) against this mock,
+	// in a fresh session created from the startup fixtures: the file's
+	// own fixtures are added and its fault rules installed, then every
+	// step is sent in order and its answer checked against the step's
+	// expectation (status, body values, and the vendor's OpenAPI document
+	// unless the step says `schema: false`). The first failing step stops
+	// the run; the steps after it are reported as not run. References in
+	// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+	// `${steps...}`) resolve against the startup fixtures.
+	//
+	// The session stays afterwards, so its journal and state can be
+	// inspected; it expires like any idle session. A file that does not
+	// load is refused with 400 and every problem with its line.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+	RunReplayWithResponse(ctx context.Context, params *RunReplayParams, body RunReplayJSONRequestBody, reqEditors ...RequestEditorFn) (*RunReplayResponse, error)
+
 	// ClearRequestsWithResponse Clear the request journal
 	//
 	// Empties the journal; sequence numbers keep counting.
@@ -2518,6 +2909,123 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetControlDocumentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetControlDocumentResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetControlDocumentResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetControlDocumentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetControlDocumentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetControlDocumentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetControlDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RunReplayResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReplayReport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *RejectedResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *BodyTooLargeResponse
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaTypeResponse
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ControlErrorResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RunReplayResponse) GetJSON200() *ReplayReport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RunReplayResponse) GetJSON400() *RejectedResponse {
+	return r.JSON400
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RunReplayResponse) GetJSON413() *BodyTooLargeResponse {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RunReplayResponse) GetJSON415() *UnsupportedMediaTypeResponse {
+	return r.JSON415
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RunReplayResponse) GetJSON4XX() *ControlErrorResponse {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r RunReplayResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RunReplayResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RunReplayResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RunReplayResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3100,6 +3608,79 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// GetControlDocumentWithResponse This document
+//
+// The control API's OpenAPI document, as JSON, so that tools (the
+// console's fault form among them) can read the schemas of a running
+// mock with their fields and descriptions.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /__mock/openapi.json (the `GetControlDocument` operationId).
+func (c *ClientWithResponses) GetControlDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetControlDocumentResponse, error) {
+	rsp, err := c.GetControlDocument(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetControlDocumentResponse(rsp)
+}
+
+// RunReplayWithBodyWithResponse Replay a scenario file in a fresh session
+//
+// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+// writes, and the contract suite's scenario files) against this mock,
+// in a fresh session created from the startup fixtures: the file's
+// own fixtures are added and its fault rules installed, then every
+// step is sent in order and its answer checked against the step's
+// expectation (status, body values, and the vendor's OpenAPI document
+// unless the step says `schema: false`). The first failing step stops
+// the run; the steps after it are reported as not run. References in
+// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+// `${steps...}`) resolve against the startup fixtures.
+//
+// The session stays afterwards, so its journal and state can be
+// inspected; it expires like any idle session. A file that does not
+// load is refused with 400 and every problem with its line.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+func (c *ClientWithResponses) RunReplayWithBodyWithResponse(ctx context.Context, params *RunReplayParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RunReplayResponse, error) {
+	rsp, err := c.RunReplayWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunReplayResponse(rsp)
+}
+
+// RunReplayWithResponse Replay a scenario file in a fresh session
+//
+// Runs a scenario file (the format `GET /__mock/requests?format=scenario`
+// writes, and the contract suite's scenario files) against this mock,
+// in a fresh session created from the startup fixtures: the file's
+// own fixtures are added and its fault rules installed, then every
+// step is sent in order and its answer checked against the step's
+// expectation (status, body values, and the vendor's OpenAPI document
+// unless the step says `schema: false`). The first failing step stops
+// the run; the steps after it are reported as not run. References in
+// the file (`${credential.care360.org_demo}`, `${fixtures...}`,
+// `${steps...}`) resolve against the startup fixtures.
+//
+// The session stays afterwards, so its journal and state can be
+// inspected; it expires like any idle session. A file that does not
+// load is refused with 400 and every problem with its line.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /__mock/replays (the `RunReplay` operationId).
+func (c *ClientWithResponses) RunReplayWithResponse(ctx context.Context, params *RunReplayParams, body RunReplayJSONRequestBody, reqEditors ...RequestEditorFn) (*RunReplayResponse, error) {
+	rsp, err := c.RunReplay(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRunReplayResponse(rsp)
+}
+
 // ClearRequestsWithResponse Clear the request journal
 //
 // Empties the journal; sequence numbers keep counting.
@@ -3523,6 +4104,93 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	return response, nil
 }
 
+// ParseGetControlDocumentResponse parses an HTTP response from a GetControlDocumentWithResponse call
+func ParseGetControlDocumentResponse(rsp *http.Response) (*GetControlDocumentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetControlDocumentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRunReplayResponse parses an HTTP response from a RunReplayWithResponse call
+func ParseRunReplayResponse(rsp *http.Response) (*RunReplayResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RunReplayResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReplayReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest RejectedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest BodyTooLargeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaTypeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ControlErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseClearRequestsResponse parses an HTTP response from a ClearRequestsWithResponse call
 func ParseClearRequestsResponse(rsp *http.Response) (*ClearRequestsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -3878,6 +4546,12 @@ type ServerInterface interface {
 	// GetHealth Health check
 	// (GET /__mock/health)
 	GetHealth(ctx echo.Context) error
+	// GetControlDocument This document
+	// (GET /__mock/openapi.json)
+	GetControlDocument(ctx echo.Context) error
+	// RunReplay Replay a scenario file in a fresh session
+	// (POST /__mock/replays)
+	RunReplay(ctx echo.Context, params RunReplayParams) error
 	// ClearRequests Clear the request journal
 	// (DELETE /__mock/requests)
 	ClearRequests(ctx echo.Context, params ClearRequestsParams) error
@@ -4041,6 +4715,33 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// GetControlDocument converts echo context to params.
+func (w *ServerInterfaceWrapper) GetControlDocument(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetControlDocument(ctx)
+	return err
+}
+
+// RunReplay converts echo context to params.
+func (w *ServerInterfaceWrapper) RunReplay(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RunReplayParams
+	// ------------- Optional query parameter "session" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "session", ctx.QueryParams(), &params.Session, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter session: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RunReplay(ctx, params)
 	return err
 }
 
@@ -4275,6 +4976,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	}
 
 	router.GET(options.BaseURL+"/__mock/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
+	router.GET(options.BaseURL+"/__mock/openapi.json", wrapper.GetControlDocument, options.OperationMiddlewares["getControlDocument"]...)
 	router.GET(options.BaseURL+"/__mock/state", wrapper.GetState, options.OperationMiddlewares["getState"]...)
 	router.POST(options.BaseURL+"/__mock/state", wrapper.MergeState, options.OperationMiddlewares["mergeState"]...)
 	router.PUT(options.BaseURL+"/__mock/state", wrapper.ReplaceState, options.OperationMiddlewares["replaceState"]...)
@@ -4288,5 +4990,6 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/__mock/sessions", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
 	router.DELETE(options.BaseURL+"/__mock/sessions/:name", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
 	router.PUT(options.BaseURL+"/__mock/sessions/:name/state", wrapper.ReplaceSessionState, options.OperationMiddlewares["replaceSessionState"]...)
+	router.POST(options.BaseURL+"/__mock/replays", wrapper.RunReplay, options.OperationMiddlewares["runReplay"]...)
 
 }

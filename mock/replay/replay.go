@@ -1,0 +1,386 @@
+// Package replay runs a scenario file (the format the mock's recorder
+// writes and the contract suite replays) against a mock in-process, in a
+// fresh session, and reports every step's expectation and result. It
+// reuses the contract suite's scenario loader and runner, so a file passes
+// here exactly when it passes in `make contract`.
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/vendorsuite/contracts/contracts/scenario"
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/openapi"
+)
+
+// DefaultStepTimeout bounds a step whose file gives no timeoutMs.
+const DefaultStepTimeout = 10 * time.Second
+
+// bodyCap bounds the response body a report keeps per step.
+const bodyCap = 64 << 10
+
+// Options says where and how to run a file.
+type Options struct {
+	// Handler is the mock; every request goes through it in-process.
+	Handler http.Handler
+	// ControlToken is sent on the control calls that prepare the session.
+	ControlToken string
+	// TokenHeader names the header that carries ControlToken.
+	TokenHeader string
+	// SessionHeader names the header that selects a session.
+	SessionHeader string
+	// Fixtures is the world the session starts from; references in the
+	// file resolve against it.
+	Fixtures *fixtures.Document
+	// Session is the session to run in; it is created or replaced.
+	Session string
+	// StepTimeout bounds steps without their own timeoutMs.
+	StepTimeout time.Duration
+}
+
+// LoadError is a file that does not load, with every problem.
+type LoadError struct{ Problems []string }
+
+func (e *LoadError) Error() string { return strings.Join(e.Problems, "; ") }
+
+// Run loads file and replays it. A file that does not load, or whose
+// fixtures or faults the mock refuses, is a *LoadError; any other error
+// means the run itself could not happen.
+func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport, error) {
+	s, err := scenario.Parse("scenario", file, "", o.Fixtures)
+	if err != nil {
+		var se *scenario.Error
+		if errors.As(err, &se) {
+			out := make([]string, len(se.Problems))
+			for i, p := range se.Problems {
+				out[i] = fmt.Sprintf("line %d: %s", p.Line, p.Reason)
+			}
+			return nil, &LoadError{Problems: out}
+		}
+		return nil, &LoadError{Problems: []string{err.Error()}}
+	}
+	if o.StepTimeout <= 0 {
+		o.StepTimeout = DefaultStepTimeout
+	}
+	ex := &inProcess{ctx: ctx, o: o}
+	if err := ex.prepare(s); err != nil {
+		return nil, err
+	}
+	report := &mockcontrol.ReplayReport{Name: s.Name, Session: o.Session, Passed: true, Steps: make([]mockcontrol.ReplayStep, len(s.Steps))}
+	run := s.NewRun(ex)
+	failed := false
+	for i, st := range s.Steps {
+		step := mockcontrol.ReplayStep{Name: st.Name, Method: st.Request.Method, Path: st.Request.Path, Expect: expectation(st.Expect), Outcome: mockcontrol.ReplayNotRun}
+		if !failed {
+			ex.last, ex.answer = nil, nil
+			err := run.Step(st)
+			if ex.last != nil {
+				step.Path = ex.last.Path
+			}
+			if ex.answer != nil {
+				status := ex.answer.Status
+				step.Status = &status
+				body := string(ex.answer.Body[:min(len(ex.answer.Body), bodyCap)])
+				step.ResponseBody = &body
+			}
+			if err != nil {
+				failed, report.Passed = true, false
+				step.Outcome = mockcontrol.ReplayFailed
+				problem := stepProblem(err)
+				step.Problem = &problem
+			} else {
+				step.Outcome = mockcontrol.ReplayPassed
+			}
+		}
+		report.Steps[i] = step
+	}
+	return report, nil
+}
+
+// stepProblem keeps the runner's reason without its file:line prefix.
+func stepProblem(err error) string {
+	msg := strings.TrimSpace(err.Error())
+	if _, rest, ok := strings.Cut(msg, ": step "); ok && strings.HasPrefix(msg, "scenario:") {
+		if _, reason, ok := strings.Cut(rest, ": "); ok {
+			return strings.TrimSpace(reason)
+		}
+	}
+	return msg
+}
+
+func expectation(x scenario.Expect) mockcontrol.ReplayExpectation {
+	out := mockcontrol.ReplayExpectation{NoAnswer: x.NoAnswer, Schema: x.Schema, Body: make([]mockcontrol.ReplayBodyCheck, 0, len(x.Body))}
+	if !x.NoAnswer {
+		status := x.Status
+		out.Status = &status
+	}
+	for _, b := range x.Body {
+		check := mockcontrol.ReplayBodyCheck{Path: b.Path.String()}
+		if b.Pattern != nil {
+			p := b.Pattern.String()
+			check.Pattern = &p
+		} else {
+			var v any = b.Value
+			check.Value = &v
+		}
+		out.Body = append(out.Body, check)
+	}
+	return out
+}
+
+// inProcess sends a scenario's calls through the mock's handler and keeps
+// the last call and answer for the report.
+type inProcess struct {
+	ctx    context.Context
+	o      Options
+	last   *scenario.Call
+	answer *scenario.Answer
+}
+
+var _ scenario.Exchanger = (*inProcess)(nil)
+
+// prepare creates the session from the fixtures, then adds the file's
+// fixtures and fault rules, as the contract suite does.
+func (x *inProcess) prepare(s *scenario.Scenario) error {
+	if err := x.control(http.MethodPut, "/__mock/sessions/"+x.o.Session+"/state", x.o.Fixtures, http.StatusOK, "creating the session"); err != nil {
+		return err
+	}
+	if s.Fixtures != nil {
+		if err := x.control(http.MethodPost, "/__mock/state", s.Fixtures, http.StatusOK, "fixtures"); err != nil {
+			return err
+		}
+	}
+	for i, f := range s.Faults {
+		if m := f.Match; m.Credential != nil {
+			resolved, err := credentialRef(x.o.Fixtures, *m.Credential)
+			if err != nil {
+				return &LoadError{Problems: []string{fmt.Sprintf("faults[%d].match.credential: %v", i, err)}}
+			}
+			m.Credential = &resolved
+			f.Match = m
+		}
+		if err := x.control(http.MethodPost, "/__mock/faults", f, http.StatusCreated, fmt.Sprintf("faults[%d]", i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *inProcess) control(method, path string, body any, want int, what string) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	a, err := x.Exchange(scenario.Call{Method: method, Path: path, Header: http.Header{}, Body: b, ContentType: "application/json"})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if a.Status != want {
+		var rejected mockcontrol.RejectedDocument
+		if json.Unmarshal(a.Body, &rejected) == nil && len(rejected.Errors) > 0 {
+			problems := make([]string, len(rejected.Errors))
+			for i, p := range rejected.Errors {
+				problems[i] = what + ": " + p
+			}
+			return &LoadError{Problems: problems}
+		}
+		return &LoadError{Problems: []string{fmt.Sprintf("%s: the mock answered %d: %s", what, a.Status, a.Body)}}
+	}
+	return nil
+}
+
+var credentialPattern = regexp.MustCompile(`^\$\{credential\.(care360|cl2c|r1discover)\.([^}]+)\}$`)
+
+// credentialRef resolves a fault rule's credential written as a reference
+// to a fixture account (as recordings write it); other values stay.
+func credentialRef(doc *fixtures.Document, value string) (string, error) {
+	m := credentialPattern.FindStringSubmatch(value)
+	if m == nil {
+		return value, nil
+	}
+	vendor, account := m[1], m[2]
+	switch {
+	case vendor == "care360" && doc.Care360 != nil:
+		for _, o := range doc.Care360.Organizations {
+			if o.Id != nil && *o.Id == account && len(o.ApiKeys) > 0 {
+				return o.ApiKeys[0], nil
+			}
+		}
+	case vendor == "cl2c" && doc.Cl2c != nil:
+		for _, t := range doc.Cl2c.Tenants {
+			if t.Id == account && len(t.ApiKeys) > 0 {
+				return t.ApiKeys[0], nil
+			}
+		}
+	case vendor == "r1discover" && doc.R1discover != nil:
+		if i, err := strconv.Atoi(account); err == nil && i >= 0 && i < len(doc.R1discover.Tokens) {
+			return doc.R1discover.Tokens[i].Token, nil
+		}
+	}
+	return "", fmt.Errorf("%s: the fixtures have no %s account %q with a credential", value, vendor, account)
+}
+
+// Exchange serves c in-process. A dropped connection, a timeout or a
+// handler that gave up is "no answer".
+func (x *inProcess) Exchange(c scenario.Call) (*scenario.Answer, error) {
+	x.last = &c
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = x.o.StepTimeout
+	}
+	ctx, cancel := context.WithTimeout(x.ctx, timeout)
+	defer cancel()
+	var body *bytes.Reader
+	if c.Body != nil {
+		body = bytes.NewReader(c.Body)
+	} else {
+		body = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequestWithContext(ctx, c.Method, c.Path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.RemoteAddr = "127.0.0.1:0"
+	req.RequestURI = c.Path
+	req.Host = "127.0.0.1"
+	for k, vs := range c.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if c.ContentType != "" {
+		req.Header.Set("Content-Type", c.ContentType)
+	}
+	req.Header.Set(x.o.SessionHeader, x.o.Session)
+	if scenario.IsControlPath(c.Path) && x.o.ControlToken != "" {
+		req.Header.Set(x.o.TokenHeader, x.o.ControlToken)
+	}
+	rec := &recorder{header: http.Header{}}
+	x.o.Handler.ServeHTTP(rec, req)
+	switch {
+	case rec.hijacked:
+		return nil, errors.New("the mock closed the connection without an answer")
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("no answer within %v", timeout)
+	}
+	status := rec.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	a := &scenario.Answer{Status: status, Header: rec.header, Body: rec.body.Bytes()}
+	x.answer = a
+	return a, nil
+}
+
+// Validate checks a against the OpenAPI document of c's path.
+func (x *inProcess) Validate(c scenario.Call, a *scenario.Answer) error {
+	name := c.Vendor
+	if scenario.IsControlPath(c.Path) {
+		name = openapi.MockControl
+	}
+	rt, err := router(name)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(c.Method, c.Path, nil)
+	if err != nil {
+		return err
+	}
+	if c.ContentType != "" {
+		req.Header.Set("Content-Type", c.ContentType)
+	}
+	route, params, err := rt.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("the %s document has no operation %s %s", name, c.Method, req.URL.Path)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status:  a.Status,
+		Header:  a.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(a.Body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		return fmt.Errorf("the %s OpenAPI document does not describe this answer: %v", name, err)
+	}
+	return nil
+}
+
+type docRouter struct {
+	once   sync.Once
+	router routers.Router
+	err    error
+}
+
+var routersByDoc sync.Map // document name -> *docRouter
+
+// router routes by path alone: the document's servers become "/".
+func router(name string) (routers.Router, error) {
+	v, _ := routersByDoc.LoadOrStore(name, &docRouter{})
+	r := v.(*docRouter)
+	r.once.Do(func() {
+		var doc *openapi3.T
+		doc, r.err = openapi.Parse(context.Background(), name)
+		if r.err != nil {
+			return
+		}
+		doc.Servers = openapi3.Servers{{URL: "/"}}
+		r.router, r.err = gorillamux.NewRouter(doc)
+	})
+	return r.router, r.err
+}
+
+// recorder is a ResponseWriter that can be hijacked, so a fault that drops
+// the connection behaves as it does on a real server.
+type recorder struct {
+	header   http.Header
+	status   int
+	body     bytes.Buffer
+	hijacked bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if room := bodyCap + 1 - r.body.Len(); room > 0 {
+		r.body.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	r.hijacked = true
+	server, client := net.Pipe()
+	client.Close()
+	return server, bufio.NewReadWriter(bufio.NewReader(server), bufio.NewWriter(server)), nil
+}
