@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,8 +11,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"gopkg.in/yaml.v3"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
@@ -26,13 +29,77 @@ type control struct{ m *Mock }
 
 var _ mockcontrol.ServerInterface = (*control)(nil)
 
+// controlDocument is the control API's document as JSON, its keys in the
+// YAML's order (the order fields are documented in, which the console's
+// forms follow).
 var controlDocument = sync.OnceValues(func() ([]byte, error) {
-	doc, err := openapi.Load(openapi.MockControl)
+	raw, err := openapi.Bytes(openapi.MockControl)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(doc)
+	var root yaml.Node
+	if err := yaml.Unmarshal(raw, &root); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := orderedJSON(&buf, &root); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 })
+
+// orderedJSON writes a YAML node as JSON, keeping the order of mapping keys.
+func orderedJSON(buf *bytes.Buffer, n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		return orderedJSON(buf, n.Content[0])
+	case yaml.AliasNode:
+		return orderedJSON(buf, n.Alias)
+	case yaml.MappingNode:
+		buf.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			key, err := json.Marshal(n.Content[i].Value)
+			if err != nil {
+				return err
+			}
+			buf.Write(key)
+			buf.WriteByte(':')
+			if err := orderedJSON(buf, n.Content[i+1]); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte('}')
+		return nil
+	case yaml.SequenceNode:
+		buf.WriteByte('[')
+		for i, c := range n.Content {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := orderedJSON(buf, c); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+		return nil
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	if _, ok := v.(time.Time); ok {
+		v = n.Value // a date stays the text the document wrote
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	buf.Write(b)
+	return nil
+}
 
 func (h *control) GetControlDocument(c echo.Context) error {
 	b, err := controlDocument()

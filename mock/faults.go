@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -224,8 +225,13 @@ func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 				return next(c)
 			}
-		} else if !sleep(req.Context(), delay) {
-			return nil
+		} else {
+			// The handler never reads the body of a request the rule answers
+			// instead; read it here so the journal (and a recording) keeps it.
+			_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, m.opts.MaxBodyBytes))
+			if !sleep(req.Context(), delay) {
+				return nil
+			}
 		}
 		return m.respondFault(c, rule)
 	}

@@ -24,7 +24,7 @@ function h(tag, attrs, ...children) {
     else if (k === "text") el.textContent = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -34,7 +34,7 @@ function h(tag, attrs, ...children) {
 function svg(tag, attrs, ...children) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
-  for (const c of children.flat()) if (c) el.append(c);
+  for (const c of children.flat(Infinity)) if (c) el.append(c);
   return el;
 }
 
@@ -75,8 +75,12 @@ function download(name, text, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+let noticeTimer = null;
+
 function notice(text, bad) {
   const n = $("#notice");
+  clearTimeout(noticeTimer);
+  if (text && !bad) noticeTimer = setTimeout(() => { n.hidden = true; }, 8000);
   n.textContent = text;
   n.classList.toggle("bad", !!bad);
   n.hidden = !text;
@@ -476,7 +480,7 @@ const state = {
             h("td", {}, h("button", { type: "button", class: "link", onclick: () => { this.user = key; this.render(); $("#user-title").focus(); } }, this.userLabel(this.vendor, u))),
             h("td", {}, [u.firstName, u.lastName].filter(Boolean).join(" ")),
             this.vendor === "care360"
-              ? [h("td", {}, u.role || "USER"), h("td", {}, `${(u.cases || []).length}`, locked ? h("span", { class: "lock" }, " 🔒 locked") : "")]
+              ? [h("td", {}, u.role || "USER"), h("td", {}, `${(u.cases || []).length}`, locked ? h("span", { class: "lock" }, " ■ locked") : "")]
               : h("td", {}, u.email || ""));
         }))));
 
@@ -516,12 +520,12 @@ const state = {
       const locking = cases.filter((c) => LOCKING.includes(c.status));
       parts.push(h("h4", {}, "Cases"),
         h("p", { id: "lock-summary", class: locking.length ? "lock" : "" }, locking.length
-          ? `🔒 Locked: ${LOCKED_FIELDS} cannot change (case ${locking.map((c) => `${c.id} ${c.status}`).join(", ")}).`
+          ? `■ Locked: ${LOCKED_FIELDS} cannot change (case ${locking.map((c) => `${c.id} ${c.status}`).join(", ")}).`
           : `Not locked: no case in ${LOCKING.join(", ")}; ${LOCKED_FIELDS} may change.`),
         h("table", { class: "grid", id: "user-cases" },
           h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Case"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Locks"))),
           h("tbody", {}, cases.map((c) => h("tr", {}, h("td", { class: "mono" }, c.id), h("td", {}, c.status),
-            h("td", {}, LOCKING.includes(c.status) ? h("span", { class: "lock" }, "🔒 " + LOCKED_FIELDS) : "nothing"))),
+            h("td", {}, LOCKING.includes(c.status) ? h("span", { class: "lock" }, "■ locks " + LOCKED_FIELDS) : "nothing"))),
           cases.length ? null : h("tr", {}, h("td", { colspan: 3, class: "muted" }, "no cases")))));
     }
     const editor = h("textarea", { id: "user-editor", "aria-describedby": "user-editor-help", spellcheck: "false" }, JSON.stringify(u, null, 2));
@@ -835,8 +839,8 @@ const recordings = {
     const passed = rep.steps.filter((s) => s.outcome === "passed").length;
     const expectText = (x) => {
       const parts = [x.noAnswer ? "no answer (timeout or dropped connection)" : `status ${x.status}`];
-      for (const b of x.body) parts.push(b.pattern !== undefined ? `${b.path} matches /${b.pattern}/` : `${b.path} = ${JSON.stringify(b.value)}`);
       if (!x.schema) parts.push("(no schema check)");
+      for (const b of x.body) parts.push(b.pattern !== undefined ? `${b.path} matches /${b.pattern}/` : `${b.path} = ${JSON.stringify(b.value)}`);
       return parts;
     };
     const words = { passed: "✔ passed", failed: "✘ failed", notRun: "– not run" };
@@ -848,7 +852,11 @@ const recordings = {
         h("thead", {}, h("tr", {}, ["#", "Step", "Request", "Expected", "Got", "Outcome"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, rep.steps.map((s, i) => h("tr", { "data-outcome": s.outcome },
           h("td", {}, i + 1), h("td", {}, s.name), h("td", { class: "mono" }, `${s.method} ${s.path}`),
-          h("td", {}, h("ul", {}, expectText(s.expect).map((t) => h("li", { class: "mono" }, t)))),
+          h("td", {}, (() => {
+            const lines = expectText(s.expect).map((t) => h("li", { class: "mono" }, t));
+            if (lines.length <= 6) return h("ul", {}, lines);
+            return [h("ul", {}, lines.slice(0, 4)), h("details", {}, h("summary", {}, `${lines.length - 4} more checks`), h("ul", {}, lines.slice(4)))];
+          })()),
           h("td", {}, s.status !== undefined ? statusBadge(s.status) : s.outcome === "notRun" ? "" : "no answer",
             s.responseBody ? h("details", {}, h("summary", {}, "body"), h("pre", { class: "code" }, pretty(s.responseBody))) : null),
           h("td", {}, h("span", { class: "outcome-" + s.outcome }, words[s.outcome]), s.problem ? h("pre", { class: "code error" }, s.problem) : null))))));
@@ -865,7 +873,7 @@ const recordings = {
         this.lastRecording = { name, text: r.text };
         const file = name.replace(/[^A-Za-z0-9._-]+/g, "-") + ".yaml";
         download(file, r.text, "application/yaml");
-        const steps = (r.text.match(/^ {2}- name: step-/gm) || []).length;
+        const steps = (r.text.match(/journal: (\d+) requests/) || [])[1] || "0";
         $("#record-result").textContent = `Recorded ${steps} requests of ${api.session ? "session " + api.session : "the default world"} as ${file} (downloaded).`;
         $("#record-result").hidden = false;
         $("#record-preview").textContent = r.text;
