@@ -138,6 +138,13 @@ func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) 
 	report, err := replay.Run(req.Context(), body, replay.Options{
 		Handler: h.m, ControlToken: h.m.opts.ControlToken, TokenHeader: ControlTokenHeader,
 		SessionHeader: SessionHeader, Fixtures: startup, Session: name,
+		CreateSession: func(name string) error {
+			// Fresh: no journal or fault rules of an earlier session by that name.
+			h.m.sessions.remove(name)
+			_, err := h.m.replaceSession(name, startup)
+			return err
+		},
+		RemoveSession: func(name string) { h.m.sessions.remove(name) },
 	})
 	var loadErr *replay.LoadError
 	if errors.As(err, &loadErr) {

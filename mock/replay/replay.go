@@ -50,8 +50,13 @@ type Options struct {
 	// Fixtures is the world the session starts from; references in the
 	// file resolve against it.
 	Fixtures *fixtures.Document
-	// Session is the session to run in; it is created or replaced.
+	// Session is the session to run in.
 	Session string
+	// CreateSession creates or replaces the session with Fixtures as its
+	// world; RemoveSession removes it when the file's fixtures or faults
+	// are refused.
+	CreateSession func(name string) error
+	RemoveSession func(name string)
 	// StepTimeout bounds steps without their own timeoutMs.
 	StepTimeout time.Duration
 }
@@ -80,8 +85,12 @@ func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport
 	if o.StepTimeout <= 0 {
 		o.StepTimeout = DefaultStepTimeout
 	}
+	if err := o.CreateSession(o.Session); err != nil {
+		return nil, err
+	}
 	ex := &inProcess{ctx: ctx, o: o}
 	if err := ex.prepare(s); err != nil {
+		o.RemoveSession(o.Session)
 		return nil, err
 	}
 	report := &mockcontrol.ReplayReport{Name: s.Name, Session: o.Session, Passed: true, Steps: make([]mockcontrol.ReplayStep, len(s.Steps))}
@@ -157,12 +166,9 @@ type inProcess struct {
 
 var _ scenario.Exchanger = (*inProcess)(nil)
 
-// prepare creates the session from the fixtures, then adds the file's
-// fixtures and fault rules, as the contract suite does.
+// prepare adds the file's fixtures and fault rules to the session through
+// the control API, as the contract suite does.
 func (x *inProcess) prepare(s *scenario.Scenario) error {
-	if err := x.control(http.MethodPut, "/__mock/sessions/"+x.o.Session+"/state", x.o.Fixtures, http.StatusOK, "creating the session"); err != nil {
-		return err
-	}
 	if s.Fixtures != nil {
 		if err := x.control(http.MethodPost, "/__mock/state", s.Fixtures, http.StatusOK, "fixtures"); err != nil {
 			return err
