@@ -296,3 +296,36 @@ func TestHeaderLimitInTheVendorsEnvelope(t *testing.T) {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
 }
+
+// A recording carries the fault rules that applied, each for as many
+// requests as it met, a credential it matched on as a reference to its
+// account, and faulted steps skip the vendor's schema; it replays green.
+func TestRecordingCarriesTheFaultsThatApplied(t *testing.T) {
+	t.Parallel()
+	m := newMock(t)
+	if rec := send(m, http.MethodPost, "/__mock/faults", "application/json",
+		`{"match":{"method":"POST","credential":"cv-demo-key"},"vendorError":{"status":503,"message":"Try later"}}`); rec.Code != 201 {
+		t.Fatalf("fault: %d %s", rec.Code, rec.Body)
+	}
+	profile := `{"action":"UPDATE_PROFILE","data":{"email":"jane.roe@example.com","city":"Rome"}}`
+	send(m, http.MethodPost, "/api/v1/users", "application/json", profile, "cv-api-key", "cv-demo-key")
+	send(m, http.MethodPost, "/api/v1/users", "application/json", profile, "cv-api-key", "cv-demo-key")
+	send(m, http.MethodGet, "/api/v1/users?email=jane.roe", "", "", "cv-api-key", "cv-demo-key")
+	out := send(m, http.MethodGet, "/__mock/requests?format=scenario&name=faulted", "", "").Body.String()
+	for _, want := range []string{
+		"faults:\n    - match:\n        credential: ${credential.care360.org_demo}\n        method: POST\n      times: 2\n      vendorError:\n        message: Try later\n        status: 503\n",
+		"      expect:\n        status: 503\n        schema: false\n",
+		"                city: Rome\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the recording lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "cv-demo-key") || strings.Contains(out, "fault-1") || strings.Contains(out, "hits") {
+		t.Fatalf("the recording holds a secret or the rule's bookkeeping:\n%s", out)
+	}
+	rec := send(m, http.MethodPost, "/__mock/replays", "application/yaml", out)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"passed":true`) {
+		t.Fatalf("replaying the recording: %d %s", rec.Code, rec.Body)
+	}
+}
