@@ -147,3 +147,9 @@ image:
 	GO="$(GO)" bash scripts/release/image.sh
 image-test:
 	GO="$(GO)" bash scripts/release/image-test.sh
+
+## console-screenshots: run the console's browser test and copy its journal
+## and state screenshots to mock/console/screenshots/ (shown in README.md).
+.PHONY: console-screenshots
+console-screenshots:
+	CONSOLE_SCREENSHOTS=update $(GO) test -count=1 -run TestConsoleInBrowser ./mock/console/
