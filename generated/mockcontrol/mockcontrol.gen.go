@@ -416,8 +416,8 @@ type JournalEntry struct {
 	Headers map[string]string `json:"headers"`
 
 	// Credential Which fixture account the request's credentials belong to, as a
-	// reference (`care360:<organization id>`, `cl2c:<tenant id>`,
-	// `r1discover:<token index>`); empty when they match none.
+	// reference (`care360.<organization id>`, `cl2c.<tenant id>`,
+	// `r1discover.<token index>`); empty when they match none.
 	Credential *string `json:"credential,omitempty"`
 
 	// Body The request body (truncated past 64 KiB).
