@@ -303,12 +303,53 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	shot(t, browser, filepath.Join(shots, "state.png"))
 
+	// Edit that user in the JSON editor; the saved state shows the change.
+	step("edit user",
+		chromedp.Evaluate[chromedp.Void](`(() => { const ta = document.getElementById("user-editor");
+			ta.value = ta.value.replace('"lastName": "Locke"', '"lastName": "Locke", "city": "Bend"'); })()`),
+		chromedp.Click(chromedp.ID("user-save")),
+	)
+	until("edited", `[...document.querySelectorAll("#state-body dl.kv dd")].some((d) => d.textContent === "Bend")`)
+	saved := false
+	for _, o := range m.State().Care360.Organizations {
+		for _, u := range o.Users {
+			if u.Email == "locked.user@example.com" {
+				saved = u.City != nil && *u.City == "Bend"
+			}
+		}
+	}
+	if !saved {
+		t.Error("the state does not hold the edited city")
+	}
+
+	// R1 Discover: companies and the tokens that manage them.
+	step("r1 tab",
+		chromedp.Clear(chromedp.ID("state-search")),
+		chromedp.Click(chromedp.ID("tab-r1discover")),
+		chromedp.WaitVisible(chromedp.ID("state-tokens")),
+	)
+	if tokens := text("tokens", "#state-tokens"); !strings.Contains(tokens, "r1-demo-token") || !strings.Contains(tokens, "r1discover.0") {
+		t.Errorf("the tokens table reads %q", tokens)
+	}
+
 	// The replay left its session behind; the sessions view lists it.
 	step("sessions",
 		chromedp.Click(chromedp.CSS(`nav a[data-view="sessions"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sessions-table tr[data-session="replay-1"]`)),
 	)
 	shot(t, browser, filepath.Join(shots, "sessions.png"))
+
+	// A new session from the startup fixtures scopes the console: its
+	// journal starts empty and shows only the session's requests.
+	step("new session",
+		chromedp.SendKeys(chromedp.ID("session-name"), "qa-1"),
+		chromedp.Click(chromedp.CSS("#session-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`#sessions-table tr[data-session="qa-1"]`)),
+		chromedp.Click(chromedp.CSS(`nav a[data-view="journal"]`)),
+	)
+	until("scoped", `document.getElementById("journal-count").textContent === "0 of 0 requests shown in session qa-1"`)
+	send("GET", "/__sessions/qa-1/api/v1/users?limit=1", map[string]string{"cv-api-key": "cv-demo-key"}, "", 200)
+	until("scoped journal", `document.getElementById("journal-count").textContent === "1 of 1 requests shown in session qa-1"`)
 
 	watch.check(t)
 	if os.Getenv("CONSOLE_SCREENSHOTS") == "update" {
