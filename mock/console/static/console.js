@@ -185,7 +185,12 @@ async function refreshSessions() {
   const sel = $("#session-select");
   const names = list.map((s) => s.name);
   if (api.session && !names.includes(api.session)) names.push(api.session);
-  sel.replaceChildren(h("option", { value: "" }, "default world"), ...names.sort().map((n) => h("option", { value: n }, n)));
+  names.sort();
+  // Rebuilt only when the list changed, so an open list is not disturbed.
+  const shown = [...sel.options].map((o) => o.value).slice(1);
+  if (sel.options.length === 0 || shown.join("\n") !== names.join("\n")) {
+    sel.replaceChildren(h("option", { value: "" }, "default world"), ...names.map((n) => h("option", { value: n }, n)));
+  }
   sel.value = api.session;
   return list;
 }
@@ -456,7 +461,7 @@ const state = {
 
     const left = h("div", {}, h("h3", {}, noun),
       h("ul", { class: "accounts" }, accounts.map((a) => h("li", {}, h("button", {
-        type: "button", "aria-pressed": a.id === this.account, "data-account": a.id,
+        type: "button", "aria-pressed": String(a.id === this.account), "data-account": a.id,
         onclick: () => { this.account = a.id; this.user = null; this.render(); },
       }, `${a.label} · ${a.users.length} users`)))),
       accounts.length ? null : h("p", { class: "muted" }, "Nothing matches."),
