@@ -69,6 +69,7 @@ func repoRoot(t *testing.T) string {
 type browserWatch struct {
 	mu         sync.Mutex
 	origin     string
+	local      int // requests to the mock, proof that the watch sees requests
 	external   []string
 	exceptions []string
 }
@@ -77,12 +78,13 @@ func (w *browserWatch) listen(ev any) {
 	switch ev := ev.(type) {
 	case *network.EventRequestWillBeSent:
 		u := ev.Request.URL
+		w.mu.Lock()
+		defer w.mu.Unlock()
 		if strings.HasPrefix(u, w.origin+"/") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:"+w.origin+"/") {
+			w.local++
 			return
 		}
-		w.mu.Lock()
 		w.external = append(w.external, u)
-		w.mu.Unlock()
 	case *runtime.EventExceptionThrown:
 		text := ev.ExceptionDetails.Text
 		if ev.ExceptionDetails.Exception != nil && ev.ExceptionDetails.Exception.Description != "" {
@@ -98,6 +100,9 @@ func (w *browserWatch) check(t *testing.T) {
 	t.Helper()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.local < 10 {
+		t.Errorf("the watch saw %d requests to the mock; it cannot be seeing the page's requests", w.local)
+	}
 	if len(w.external) > 0 {
 		t.Errorf("the console asked hosts other than the mock: %v", w.external)
 	}
