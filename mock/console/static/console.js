@@ -175,6 +175,7 @@ function route() {
   for (const v of Object.keys(views)) $("#view-" + v).hidden = v !== view;
   if (current !== view) {
     current = view;
+    notice(""); // a notice belongs to the view it came from
     views[view].show();
   }
 }
