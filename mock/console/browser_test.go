@@ -175,6 +175,24 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	}
 
+	// Every field of the shown view has a label and every button a name,
+	// so a screen reader can tell them apart.
+	labelled := func(view string) {
+		t.Helper()
+		bad, err := chromedp.Run(browser, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#view-`+view+` input, #view-`+view+` select, #view-`+view+` textarea, #view-`+view+` button")]
+			.filter((el) => el.offsetParent !== null)
+			.filter((el) => el.tagName === "BUTTON"
+				? !(el.textContent.trim() || el.getAttribute("aria-label"))
+				: !(el.labels && el.labels.length) && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+			.map((el) => el.outerHTML.slice(0, 120))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s view: controls without a label or name: %v", view, bad)
+		}
+	}
+
 	// The token prompt comes first; the token opens the journal.
 	step("open",
 		chromedp.Navigate(srv.URL+"/__mock/ui/"),
@@ -202,6 +220,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if row := text("fault row", `#faults-table tr[data-fault="fault-1"]`); !strings.Contains(row, "1 of 1") {
 		t.Errorf("the new rule's row %q does not show 1 of 1 remaining", row)
 	}
+	labelled("faults")
 	shot(t, browser, filepath.Join(shots, "faults.png"))
 
 	// Vendor requests from Go: the first meets the fault.
@@ -244,10 +263,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	if row := text("plain row", `#journal-table tr[data-seq="2"]`); strings.Contains(row, "fault-") {
 		t.Errorf("the second request's row reads %q: no fault applied to it", row)
 	}
+	// Opened from the keyboard: focus the row's button, press Enter.
 	step("journal detail",
-		chromedp.Click(chromedp.CSS(`#journal-table tr[data-seq="1"] button.open`)),
+		chromedp.Focus(chromedp.CSS(`#journal-table tr[data-seq="1"] button.open`)),
+		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.ID("detail-fault")),
 	)
+	until("detail focused", `document.activeElement.id === "detail-title"`)
+	labelled("journal")
 	if f := text("detail fault", "#detail-fault"); !strings.Contains(f, "fault-1") || !strings.Contains(f, `answers 500 "Internal server error"`) {
 		t.Errorf("the detail's fault reads %q", f)
 	}
@@ -288,6 +311,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("the replay reads %q, want PASSED with 5 of 5 steps", head)
 	}
 	until("replay rows", `document.querySelectorAll('#replay-steps tr[data-outcome="passed"]').length === 5`)
+	labelled("recordings")
 	shot(t, browser, filepath.Join(shots, "recordings.png"))
 
 	// A Care360 user's cases, with what they lock.
@@ -306,6 +330,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if cases := text("cases", "#user-cases"); !strings.Contains(cases, "Assigned") {
 		t.Errorf("the cases table reads %q, want the Assigned case", cases)
 	}
+	labelled("state")
 	shot(t, browser, filepath.Join(shots, "state.png"))
 
 	// Edit that user in the JSON editor; the saved state shows the change.
@@ -342,6 +367,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`nav a[data-view="sessions"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sessions-table tr[data-session="replay-1"]`)),
 	)
+	labelled("sessions")
 	shot(t, browser, filepath.Join(shots, "sessions.png"))
 
 	// A new session from the startup fixtures scopes the console: its
