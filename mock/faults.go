@@ -197,8 +197,7 @@ func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		c.Set(faultKey, rule)
-		hasAction := (rule.Drop != nil && *rule.Drop) || (rule.Unavailable != nil && *rule.Unavailable) ||
-			rule.RateLimit != nil || rule.VendorError != nil || rule.Response != nil
+		hasAction := takesAction(rule)
 		applyFirst := rule.ApplyFirst != nil && *rule.ApplyFirst
 		if applyFirst || !hasAction {
 			if applyFirst {
@@ -235,6 +234,13 @@ func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return m.respondFault(c, rule)
 	}
+}
+
+// takesAction reports whether the rule answers in place of the handler
+// (rather than only delaying the real answer).
+func takesAction(rule *mockcontrol.FaultRule) bool {
+	return (rule.Drop != nil && *rule.Drop) || (rule.Unavailable != nil && *rule.Unavailable) ||
+		rule.RateLimit != nil || rule.VendorError != nil || rule.Response != nil
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -307,6 +307,10 @@ func TestRecordingCarriesTheFaultsThatApplied(t *testing.T) {
 		`{"match":{"method":"POST","credential":"cv-demo-key"},"vendorError":{"status":503,"message":"Try later"}}`); rec.Code != 201 {
 		t.Fatalf("fault: %d %s", rec.Code, rec.Body)
 	}
+	// A rule that only delays leaves the real answer, which keeps its schema check.
+	if rec := send(m, http.MethodPost, "/__mock/faults", "application/json", `{"match":{"method":"GET"},"latency":{"fixedMs":1}}`); rec.Code != 201 {
+		t.Fatalf("fault: %d %s", rec.Code, rec.Body)
+	}
 	profile := `{"action":"UPDATE_PROFILE","data":{"email":"jane.roe@example.com","city":"Rome"}}`
 	send(m, http.MethodPost, "/api/v1/users", "application/json", profile, "cv-api-key", "cv-demo-key")
 	send(m, http.MethodPost, "/api/v1/users", "application/json", profile, "cv-api-key", "cv-demo-key")
@@ -320,6 +324,12 @@ func TestRecordingCarriesTheFaultsThatApplied(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the recording lacks %q:\n%s", want, out)
 		}
+	}
+	if n := strings.Count(out, "schema: false"); n != 2 {
+		t.Errorf("%d steps skip the schema check, want the 2 the 503 rule answered:\n%s", n, out)
+	}
+	if !strings.Contains(out, "    - latency:\n        fixedMs: 1\n      match:\n        method: GET\n      times: 1\n") {
+		t.Errorf("the recording lacks the delaying rule:\n%s", out)
 	}
 	if strings.Contains(out, "cv-demo-key") || strings.Contains(out, "fault-1") || strings.Contains(out, "hits") {
 		t.Fatalf("the recording holds a secret or the rule's bookkeeping:\n%s", out)

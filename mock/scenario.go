@@ -188,8 +188,8 @@ func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {
 		}
 	}
 	expect := mapping("status", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v.Status)})
-	if v.Fault != nil && v.Status != 0 {
-		// A fault's answer is the rule's, not one the vendor's document describes.
+	if v.FaultRule != nil && takesAction(v.FaultRule) && v.Status != 0 {
+		// The rule's answer, not one the vendor's document describes.
 		addPair(expect, "schema", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"})
 	}
 	if v.ResponseBody != nil && len(*v.ResponseBody) < journalBodyCap {
