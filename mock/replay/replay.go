@@ -34,6 +34,9 @@ import (
 // DefaultStepTimeout bounds a step whose file gives no timeoutMs.
 const DefaultStepTimeout = 10 * time.Second
 
+// fileName names the uploaded file in the runner's messages.
+const fileName = "scenario"
+
 // bodyCap bounds the response body a report keeps per step.
 const bodyCap = 64 << 10
 
@@ -70,7 +73,7 @@ func (e *LoadError) Error() string { return strings.Join(e.Problems, "; ") }
 // fixtures or faults the mock refuses, is a *LoadError; any other error
 // means the run itself could not happen.
 func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport, error) {
-	s, err := scenario.Parse("scenario", file, "", o.Fixtures)
+	s, err := scenario.Parse(fileName, file, "", o.Fixtures)
 	if err != nil {
 		var se *scenario.Error
 		if errors.As(err, &se) {
@@ -113,7 +116,7 @@ func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport
 			if err != nil {
 				failed, report.Passed = true, false
 				step.Outcome = mockcontrol.ReplayFailed
-				problem := stepProblem(err)
+				problem := stepProblem(st, err)
 				step.Problem = &problem
 			} else {
 				step.Outcome = mockcontrol.ReplayPassed
@@ -124,15 +127,11 @@ func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport
 	return report, nil
 }
 
-// stepProblem keeps the runner's reason without its file:line prefix.
-func stepProblem(err error) string {
+// stepProblem keeps the runner's reason without the file, line and step
+// name the report shows already.
+func stepProblem(st *scenario.Step, err error) string {
 	msg := strings.TrimSpace(err.Error())
-	if _, rest, ok := strings.Cut(msg, ": step "); ok && strings.HasPrefix(msg, "scenario:") {
-		if _, reason, ok := strings.Cut(rest, ": "); ok {
-			return strings.TrimSpace(reason)
-		}
-	}
-	return msg
+	return strings.TrimPrefix(msg, fmt.Sprintf("%s:%d: step %q: ", fileName, st.Line, st.Name))
 }
 
 func expectation(x scenario.Expect) mockcontrol.ReplayExpectation {

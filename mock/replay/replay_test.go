@@ -102,7 +102,7 @@ steps:
       status: 200
       body:
         $.meta.hasMore: true
-  - name: wrong expectation
+  - name: "wrong: expectation"
     request:
       method: GET
       path: /api/v1/users
