@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/vendorsuite/contracts/mock"
+	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/statefile"
 	"github.com/vendorsuite/contracts/openapi"
@@ -68,7 +69,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info (one line per request), warn or error")
 	fs.StringVar(&c.controlToken, "control-token", os.Getenv("MOCK_CONTROL_TOKEN"), "`token` the control API requires in the X-Mock-Control-Token header\n(default: the MOCK_CONTROL_TOKEN environment variable)")
 	fs.BoolVar(&c.insecureControl, "insecure-control", false, "serve an unprotected control API on a non-loopback address anyway")
-	fs.BoolVar(&c.noControl, "no-control", false, "serve no control API at all")
+	fs.BoolVar(&c.noControl, "no-control", false, "serve no control API (and no QA console) at all")
 	fs.StringVar(&c.stateFile, "state-file", "", "`path` to load the state from at start and to save it to (atomically)\nperiodically and on shutdown")
 	fs.DurationVar(&c.saveInterval, "save-interval", 5*time.Second, "with --state-file, save changes at least this often")
 	fs.Uint64Var(&c.saveWrites, "save-writes", 100, "with --state-file, also save as soon as this many writes are unsaved;\n1 saves every write before answering it (no acknowledged write is lost)")
@@ -254,6 +255,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "vendors", strings.Join(m.Vendors(), ","),
 		"fixtures", fixturesName(cfg.fixtures), "control", controlMode(cfg), "stateFile", cfg.stateFile)
+	if !cfg.noControl {
+		logger.Info("QA console", "url", "http://"+ln.Addr().String()+console.Prefix)
+	}
 
 	select {
 	case err := <-served:
