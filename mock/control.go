@@ -19,7 +19,6 @@ import (
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
-	"github.com/vendorsuite/contracts/mock/replay"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -112,6 +111,9 @@ func (h *control) GetControlDocument(c echo.Context) error {
 // RunReplay runs a scenario file in a fresh session created from the
 // startup fixtures.
 func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) error {
+	if h.m.opts.Replay == nil {
+		return controlError(c, http.StatusNotImplemented, "this mock runs no replays: mock.Options.Replay is not set (mockserver sets it to mock/replay.Run)")
+	}
 	req := c.Request()
 	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || !slices.Contains([]string{"application/json", "application/yaml", "application/x-yaml", "text/yaml"}, mediaType) {
@@ -135,9 +137,8 @@ func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) 
 	if err != nil {
 		return err
 	}
-	report, err := replay.Run(req.Context(), body, replay.Options{
-		Handler: h.m, ControlToken: h.m.opts.ControlToken, TokenHeader: ControlTokenHeader,
-		SessionHeader: SessionHeader, Fixtures: startup, Session: name,
+	report, err := h.m.opts.Replay(req.Context(), body, ReplayTarget{
+		Handler: h.m, ControlToken: h.m.opts.ControlToken, Fixtures: startup, Session: name,
 		CreateSession: func(name string) error {
 			// Fresh: no journal or fault rules of an earlier session by that name.
 			h.m.sessions.remove(name)
@@ -146,9 +147,9 @@ func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) 
 		},
 		RemoveSession: func(name string) { h.m.sessions.remove(name) },
 	})
-	var loadErr *replay.LoadError
-	if errors.As(err, &loadErr) {
-		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: loadErr.Problems})
+	var refused *ReplayRefusedError
+	if errors.As(err, &refused) {
+		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: refused.Problems})
 	}
 	if err != nil {
 		return err

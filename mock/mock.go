@@ -89,6 +89,9 @@ type Options struct {
 	// turns it into 503. mockserver's --save-writes 1 saves the state file
 	// here, so every acknowledged write is on disk.
 	Commit func(changes uint64) error
+	// Replay runs scenario files for POST /__mock/replays (mock/replay.Run);
+	// nil answers that call with 501.
+	Replay ReplayFunc
 	// MaxUsersPerOrganization caps the users of one Care360 organization,
 	// CL2C tenant or R1 Discover company (default 2,000,000).
 	MaxUsersPerOrganization int

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorsuite/contracts/mock"
+	"github.com/vendorsuite/contracts/mock/replay"
 )
 
 const moveEmail = `{"action":"UPDATE_EMAIL","data":{"currentEmail":"john.doe@example.com","newEmail":"moved@example.com"}}`
@@ -302,7 +303,10 @@ func TestHeaderLimitInTheVendorsEnvelope(t *testing.T) {
 // account, and faulted steps skip the vendor's schema; it replays green.
 func TestRecordingCarriesTheFaultsThatApplied(t *testing.T) {
 	t.Parallel()
-	m := newMock(t)
+	m, err := mock.New(mock.Options{Replay: replay.Run})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if rec := send(m, http.MethodPost, "/__mock/faults", "application/json",
 		`{"match":{"method":"POST","credential":"cv-demo-key"},"vendorError":{"status":503,"message":"Try later"}}`); rec.Code != 201 {
 		t.Fatalf("fault: %d %s", rec.Code, rec.Body)
@@ -337,5 +341,14 @@ func TestRecordingCarriesTheFaultsThatApplied(t *testing.T) {
 	rec := send(m, http.MethodPost, "/__mock/replays", "application/yaml", out)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"passed":true`) {
 		t.Fatalf("replaying the recording: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// A mock built without a replay runner says so, in the control API's body.
+func TestReplaysNeedARunner(t *testing.T) {
+	t.Parallel()
+	rec := send(newMock(t), http.MethodPost, "/__mock/replays", "application/yaml", "name: x")
+	if rec.Code != 501 || rec.Body.String() != `{"errors":["this mock runs no replays: mock.Options.Replay is not set (mockserver sets it to mock/replay.Run)"]}` {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
 }

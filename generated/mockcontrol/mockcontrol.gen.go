@@ -2976,6 +2976,8 @@ type RunReplayResponse struct {
 	JSON415 *UnsupportedMediaTypeResponse
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *ControlErrorResponse
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *RejectedDocument
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3001,6 +3003,11 @@ func (r RunReplayResponse) GetJSON415() *UnsupportedMediaTypeResponse {
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
 func (r RunReplayResponse) GetJSON4XX() *ControlErrorResponse {
 	return r.JSON4XX
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r RunReplayResponse) GetJSON501() *RejectedDocument {
+	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -4185,6 +4192,13 @@ func ParseRunReplayResponse(rsp *http.Response) (*RunReplayResponse, error) {
 			return nil, err
 		}
 		response.JSON4XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest RejectedDocument
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
 
 	}
 

@@ -20,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/vendorsuite/contracts/mock"
+	"github.com/vendorsuite/contracts/mock/replay"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
@@ -123,7 +124,7 @@ func validateControl(t *testing.T, req *http.Request, a answer) {
 // the control document.
 func TestConsoleControlCalls(t *testing.T) {
 	t.Parallel()
-	m, err := mock.New(mock.Options{ControlToken: apiToken})
+	m, err := mock.New(mock.Options{ControlToken: apiToken, Replay: replay.Run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +330,7 @@ func propertyOrder(t *testing.T, doc []byte, schema string) []string {
 
 func TestConsoleFiles(t *testing.T) {
 	t.Parallel()
-	guarded, err := mock.New(mock.Options{ControlToken: apiToken})
+	guarded, err := mock.New(mock.Options{ControlToken: apiToken, Replay: replay.Run})
 	if err != nil {
 		t.Fatal(err)
 	}

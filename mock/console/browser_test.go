@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vendorsuite/contracts/mock"
+	"github.com/vendorsuite/contracts/mock/replay"
 )
 
 // browserToken is the control token of the mock the browser test drives, so
@@ -117,7 +118,7 @@ func (w *browserWatch) check(t *testing.T) {
 // and a Care360 user's cases.
 func TestConsoleInBrowser(t *testing.T) {
 	exe := chromium(t)
-	m, err := mock.New(mock.Options{ControlToken: browserToken})
+	m, err := mock.New(mock.Options{ControlToken: browserToken, Replay: replay.Run})
 	if err != nil {
 		t.Fatal(err)
 	}

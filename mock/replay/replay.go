@@ -27,6 +27,7 @@ import (
 
 	"github.com/vendorsuite/contracts/contracts/scenario"
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -40,39 +41,12 @@ const fileName = "scenario"
 // bodyCap bounds the response body a report keeps per step.
 const bodyCap = 64 << 10
 
-// Options says where and how to run a file.
-type Options struct {
-	// Handler is the mock; every request goes through it in-process.
-	Handler http.Handler
-	// ControlToken is sent on the control calls that prepare the session.
-	ControlToken string
-	// TokenHeader names the header that carries ControlToken.
-	TokenHeader string
-	// SessionHeader names the header that selects a session.
-	SessionHeader string
-	// Fixtures is the world the session starts from; references in the
-	// file resolve against it.
-	Fixtures *fixtures.Document
-	// Session is the session to run in.
-	Session string
-	// CreateSession creates or replaces the session with Fixtures as its
-	// world; RemoveSession removes it when the file's fixtures or faults
-	// are refused.
-	CreateSession func(name string) error
-	RemoveSession func(name string)
-	// StepTimeout bounds steps without their own timeoutMs.
-	StepTimeout time.Duration
-}
-
-// LoadError is a file that does not load, with every problem.
-type LoadError struct{ Problems []string }
-
-func (e *LoadError) Error() string { return strings.Join(e.Problems, "; ") }
-
-// Run loads file and replays it. A file that does not load, or whose
-// fixtures or faults the mock refuses, is a *LoadError; any other error
-// means the run itself could not happen.
-func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport, error) {
+// Run loads file and replays it in target's session; it is a
+// mock.ReplayFunc. A file that does not load, or whose fixtures or faults
+// the mock refuses, is a *mock.ReplayRefusedError; any other error means
+// the run itself could not happen.
+func Run(ctx context.Context, file []byte, target mock.ReplayTarget) (*mockcontrol.ReplayReport, error) {
+	o := target
 	s, err := scenario.Parse(fileName, file, "", o.Fixtures)
 	if err != nil {
 		var se *scenario.Error
@@ -81,12 +55,9 @@ func Run(ctx context.Context, file []byte, o Options) (*mockcontrol.ReplayReport
 			for i, p := range se.Problems {
 				out[i] = fmt.Sprintf("line %d: %s", p.Line, p.Reason)
 			}
-			return nil, &LoadError{Problems: out}
+			return nil, &mock.ReplayRefusedError{Problems: out}
 		}
-		return nil, &LoadError{Problems: []string{err.Error()}}
-	}
-	if o.StepTimeout <= 0 {
-		o.StepTimeout = DefaultStepTimeout
+		return nil, &mock.ReplayRefusedError{Problems: []string{err.Error()}}
 	}
 	if err := o.CreateSession(o.Session); err != nil {
 		return nil, err
@@ -158,7 +129,7 @@ func expectation(x scenario.Expect) mockcontrol.ReplayExpectation {
 // the last call and answer for the report.
 type inProcess struct {
 	ctx    context.Context
-	o      Options
+	o      mock.ReplayTarget
 	last   *scenario.Call
 	answer *scenario.Answer
 }
@@ -177,7 +148,7 @@ func (x *inProcess) prepare(s *scenario.Scenario) error {
 		if m := f.Match; m.Credential != nil {
 			resolved, err := credentialRef(x.o.Fixtures, *m.Credential)
 			if err != nil {
-				return &LoadError{Problems: []string{fmt.Sprintf("faults[%d].match.credential: %v", i, err)}}
+				return &mock.ReplayRefusedError{Problems: []string{fmt.Sprintf("faults[%d].match.credential: %v", i, err)}}
 			}
 			m.Credential = &resolved
 			f.Match = m
@@ -205,9 +176,9 @@ func (x *inProcess) control(method, path string, body any, want int, what string
 			for i, p := range rejected.Errors {
 				problems[i] = what + ": " + p
 			}
-			return &LoadError{Problems: problems}
+			return &mock.ReplayRefusedError{Problems: problems}
 		}
-		return &LoadError{Problems: []string{fmt.Sprintf("%s: the mock answered %d: %s", what, a.Status, a.Body)}}
+		return &mock.ReplayRefusedError{Problems: []string{fmt.Sprintf("%s: the mock answered %d: %s", what, a.Status, a.Body)}}
 	}
 	return nil
 }
@@ -249,7 +220,7 @@ func (x *inProcess) Exchange(c scenario.Call) (*scenario.Answer, error) {
 	x.last = &c
 	timeout := c.Timeout
 	if timeout <= 0 {
-		timeout = x.o.StepTimeout
+		timeout = DefaultStepTimeout
 	}
 	ctx, cancel := context.WithTimeout(x.ctx, timeout)
 	defer cancel()
@@ -274,9 +245,9 @@ func (x *inProcess) Exchange(c scenario.Call) (*scenario.Answer, error) {
 	if c.ContentType != "" {
 		req.Header.Set("Content-Type", c.ContentType)
 	}
-	req.Header.Set(x.o.SessionHeader, x.o.Session)
+	req.Header.Set(mock.SessionHeader, x.o.Session)
 	if scenario.IsControlPath(c.Path) && x.o.ControlToken != "" {
-		req.Header.Set(x.o.TokenHeader, x.o.ControlToken)
+		req.Header.Set(mock.ControlTokenHeader, x.o.ControlToken)
 	}
 	rec := &recorder{header: http.Header{}}
 	x.o.Handler.ServeHTTP(rec, req)

@@ -12,10 +12,12 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock"
+	"github.com/vendorsuite/contracts/mock/replay"
 )
 
 func newMock(t *testing.T, opts mock.Options) *mock.Mock {
 	t.Helper()
+	opts.Replay = replay.Run
 	m, err := mock.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +38,7 @@ func do(m http.Handler, method, path, contentType, body string, header ...string
 	return rec
 }
 
-func replay(t *testing.T, m http.Handler, file string, header ...string) mockcontrol.ReplayReport {
+func runFile(t *testing.T, m http.Handler, file string, header ...string) mockcontrol.ReplayReport {
 	t.Helper()
 	rec := do(m, http.MethodPost, "/__mock/replays", "application/yaml", file, header...)
 	if rec.Code != http.StatusOK {
@@ -71,7 +73,7 @@ func TestEveryContractScenarioReplaysGreen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep := replay(t, m, string(data))
+		rep := runFile(t, m, string(data))
 		if !rep.Passed {
 			for _, s := range rep.Steps {
 				if s.Outcome == mockcontrol.ReplayFailed {
@@ -117,7 +119,7 @@ steps:
 func TestReplayReportsTheFailingStepAndStops(t *testing.T) {
 	t.Parallel()
 	m := newMock(t, mock.Options{})
-	rep := replay(t, m, threeSteps)
+	rep := runFile(t, m, threeSteps)
 	if rep.Passed || rep.Name != "three steps" || rep.Session != "replay-1" {
 		t.Fatalf("report head: passed %v, name %q, session %q", rep.Passed, rep.Name, rep.Session)
 	}
@@ -220,7 +222,7 @@ steps:
       body:
         $.data[0].city: Oslo
 `
-	rep := replay(t, m, file, mock.ControlTokenHeader, "t0ken")
+	rep := runFile(t, m, file, mock.ControlTokenHeader, "t0ken")
 	if !rep.Passed {
 		t.Fatalf("outcomes %v: %+v", outcomes(rep), rep.Steps)
 	}

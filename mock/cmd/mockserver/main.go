@@ -22,6 +22,7 @@ import (
 	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/replay"
 	"github.com/vendorsuite/contracts/mock/statefile"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -169,6 +170,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		JournalSize:  cfg.journalSize, JournalBytes: cfg.journalBytes, JournalTotalBytes: cfg.journalTotal,
 		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxBodyBytes: cfg.maxBody, MaxControlBodyBytes: cfg.maxControl,
 		MaxHeaderBytes: cfg.maxHeader, MaxUsersPerOrganization: cfg.maxUsers,
+		Replay: replay.Run,
 	}
 	var saver *saver
 	if cfg.stateFile != "" {
