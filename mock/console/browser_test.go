@@ -69,7 +69,7 @@ func repoRoot(t *testing.T) string {
 // the mock, or throw.
 type browserWatch struct {
 	mu         sync.Mutex
-	origin     string
+	origins    []string
 	local      int // requests to the mock, proof that the watch sees requests
 	external   []string
 	exceptions []string
@@ -81,8 +81,13 @@ func (w *browserWatch) listen(ev any) {
 		u := ev.Request.URL
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		if strings.HasPrefix(u, w.origin+"/") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:"+w.origin+"/") {
-			w.local++
+		for _, origin := range w.origins {
+			if strings.HasPrefix(u, origin+"/") || strings.HasPrefix(u, "blob:"+origin+"/") {
+				w.local++
+				return
+			}
+		}
+		if strings.HasPrefix(u, "data:") {
 			return
 		}
 		w.external = append(w.external, u)
@@ -113,12 +118,20 @@ func (w *browserWatch) check(t *testing.T) {
 }
 
 // TestConsoleInBrowser drives the console in headless Chromium as a QA
-// engineer would: token, a fault through the form, a vendor request seen in
-// the journal with the fault marked, its detail, a recording replayed green,
-// and a Care360 user's cases.
+// engineer would: the token prompt of a protected mock, then, on a mock as
+// mockserver runs without a token (control calls refused to other web
+// sites), a fault through the form, a vendor request seen in the journal
+// with the fault marked, its detail, a recording replayed green, and a
+// Care360 user's cases.
 func TestConsoleInBrowser(t *testing.T) {
 	exe := chromium(t)
-	m, err := mock.New(mock.Options{ControlToken: browserToken, Replay: replay.Run})
+	guarded, err := mock.New(mock.Options{ControlToken: browserToken, Replay: replay.Run})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guardedSrv := httptest.NewServer(guarded)
+	defer guardedSrv.Close()
+	m, err := mock.New(mock.Options{LocalControl: true, Replay: replay.Run})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +142,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	watch := &browserWatch{origin: srv.URL}
+	watch := &browserWatch{origins: []string{srv.URL, guardedSrv.URL}}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -151,9 +164,18 @@ func TestConsoleInBrowser(t *testing.T) {
 	browser, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithListener(watch.listen))
 	defer cancelBrowser()
 
+	// Start the browser on the test's context: the first action would
+	// otherwise tie it to the step's shorter one.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	// Each step gets 15 s, so a console that never shows what a step waits
+	// for fails with that step's name rather than at the test's deadline.
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(browser, actions...); err != nil {
+		stepCtx, cancel := context.WithTimeout(browser, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(stepCtx, actions...); err != nil {
 			shot(t, browser, filepath.Join(shots, "failed-"+name+".png"))
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -194,12 +216,25 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	}
 
-	// The token prompt comes first; the token opens the journal.
+	// A protected mock's console asks for the token first; a wrong one is
+	// refused with the reason, the right one opens the journal.
+	step("token",
+		chromedp.Navigate(guardedSrv.URL+"/__mock/ui/"),
+		chromedp.WaitVisible(chromedp.ID("token-input")),
+		chromedp.SendKeys(chromedp.ID("token-input"), "not-the-token"),
+		chromedp.Click(chromedp.CSS("#token-form button[type=submit]")),
+	)
+	until("token refused", `document.getElementById("token-error").textContent.startsWith("That token was refused: the control API needs")`)
+	step("token accepted",
+		chromedp.SetValue(chromedp.ID("token-input"), browserToken),
+		chromedp.Click(chromedp.CSS("#token-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("view-journal")),
+	)
+
+	// The rest on a tokenless mock: its console opens straight away, and its
+	// calls pass the guard that refuses other web sites.
 	step("open",
 		chromedp.Navigate(srv.URL+"/__mock/ui/"),
-		chromedp.WaitVisible(chromedp.ID("token-input")),
-		chromedp.SendKeys(chromedp.ID("token-input"), browserToken),
-		chromedp.Click(chromedp.CSS("#token-form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("view-journal")),
 	)
 
