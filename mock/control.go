@@ -147,6 +147,9 @@ func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) 
 		},
 		RemoveSession: func(name string) { h.m.sessions.remove(name) },
 	})
+	if errors.Is(err, errTooManySessions) {
+		return h.m.sessionRefused(c, name, err)
+	}
 	var refused *ReplayRefusedError
 	if errors.As(err, &refused) {
 		return jsonresp.Write(c, http.StatusBadRequest, mockcontrol.RejectedDocument{Errors: refused.Problems})

@@ -268,3 +268,20 @@ func TestReplayRefusals(t *testing.T) {
 		t.Errorf("refused replays left sessions behind: %s", after)
 	}
 }
+
+// Replays count against the session cap like any session.
+func TestReplaySessionsAreCapped(t *testing.T) {
+	t.Parallel()
+	m := newMock(t, mock.Options{MaxSessions: 1})
+	if rep := runFile(t, m, threeSteps); rep.Session != "replay-1" {
+		t.Fatalf("first replay ran in %q", rep.Session)
+	}
+	rec := do(m, http.MethodPost, "/__mock/replays", "application/yaml", threeSteps)
+	if rec.Code != 429 || rec.Body.String() != `{"errors":["The mock already holds 1 sessions, its limit (--max-sessions); delete one with DELETE /__mock/sessions/<name>"]}` {
+		t.Fatalf("a replay beyond the cap: %d %s", rec.Code, rec.Body)
+	}
+	// Replaying into the session that exists replaces it, within the cap.
+	if rec := do(m, http.MethodPost, "/__mock/replays?session=replay-1", "application/yaml", threeSteps); rec.Code != 200 {
+		t.Fatalf("a replay into the existing session: %d %s", rec.Code, rec.Body)
+	}
+}
