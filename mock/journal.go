@@ -79,6 +79,10 @@ func (e *entry) measure() int64 {
 	for _, s := range e.headers {
 		n += len(s) + 16
 	}
+	if v.FaultRule != nil {
+		// A shallow copy: its match and action are the installed rule's.
+		n += entryOverhead
+	}
 	return int64(n)
 }
 
