@@ -59,6 +59,11 @@ func Run(ctx context.Context, file []byte, target mock.ReplayTarget) (*mockcontr
 		}
 		return nil, &mock.ReplayRefusedError{Problems: []string{err.Error()}}
 	}
+	if len(s.Unmet) > 0 {
+		// References to accounts or values the startup fixtures lack: no
+		// step that uses them could run here.
+		return nil, &mock.ReplayRefusedError{Problems: s.Unmet}
+	}
 	if err := o.CreateSession(o.Session); err != nil {
 		return nil, err
 	}

@@ -251,7 +251,7 @@ func TestReplayRefusals(t *testing.T) {
 				`line 1: no vendor: name one with vendor, put the file in a vendor's folder, or call a vendor path`,
 			}},
 		{"unknown account", "/__mock/replays", "application/json", `{"name":"x","steps":[{"name":"a","request":{"method":"GET","path":"/api/v1/users","headers":{"cv-api-key":"${credential.care360.org_nope}"}},"expect":{"status":200}}]}`,
-			400, []string{`line 1: reference ${credential.care360.org_nope}: the fixtures have no care360 account "org_nope" with a credential`}},
+			400, []string{`reference ${credential.care360.org_nope}: the fixtures have no care360 account "org_nope" with a credential`}},
 		{"fault the mock refuses", "/__mock/replays", "application/yaml", "name: x\nfaults: [{match: {}, drop: true, unavailable: true}]\nsteps: [{name: a, request: {method: GET, path: /api/v1/users}, expect: {status: 400}}]\n",
 			400, []string{"faults[0]: a rule takes one action: drop, unavailable, rateLimit, vendorError or response"}},
 		{"plain text", "/__mock/replays", "text/plain", "name: x", 415, []string{"Content-Type must be application/json or application/yaml"}},
