@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/vendorsuite/contracts/contracts/scenario"
+	"github.com/vendorsuite/contracts/contracts/scenario/ontargets"
 	"github.com/vendorsuite/contracts/contracts/support"
 )
 
@@ -63,7 +64,7 @@ var _ = Describe("Scenarios", Label(labelScenario), func() {
 			var skip string
 			BeforeAll(func() {
 				name := fmt.Sprintf("scn-p%d-%d-%s", GinkgoParallelProcess(), scenarioSeq.Add(1), randomHex(4))
-				p, err := scenario.Prepare(targets, s, name)
+				p, err := ontargets.Prepare(targets, s, name)
 				if p != nil {
 					DeferCleanup(p.Cleanup)
 				}

@@ -34,7 +34,8 @@ type Answer struct {
 	// Shown describes the exchange (secrets redacted) for failure messages.
 	Shown string
 
-	raw any // what the Exchanger keeps for Validate
+	// Raw is what the Exchanger keeps for its Validate.
+	Raw any
 }
 
 // Exchanger sends calls to the targets.

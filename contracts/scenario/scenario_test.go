@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vendorsuite/contracts/contracts/scenario"
+	"github.com/vendorsuite/contracts/contracts/scenario/ontargets"
 	"github.com/vendorsuite/contracts/contracts/support"
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock"
@@ -113,7 +114,7 @@ func TestRecordedScenarioReplays(t *testing.T) {
 	}
 	replay := func(t *testing.T, s *scenario.Scenario, session string) error {
 		t.Helper()
-		p, err := scenario.Prepare(targets, s, session)
+		p, err := ontargets.Prepare(targets, s, session)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +170,7 @@ func TestRecordedDroppedConnectionReplaysAsNoAnswer(t *testing.T) {
 		t.Fatalf("status 0 should mean no answer:\n%s", recorded)
 	}
 	s.Faults = []mockcontrol.FaultRule{{Match: mockcontrol.FaultMatch{}, Drop: ptr(true), Times: ptr(1)}}
-	p, err := scenario.Prepare(targets, s, "drop-replay")
+	p, err := ontargets.Prepare(targets, s, "drop-replay")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,7 @@
-package scenario
+// Package ontargets replays scenarios against the contract suite's
+// targets. It is apart from package scenario so that the loader and the
+// runner carry no test framework: the mock's replay endpoint uses them too.
+package ontargets
 
 import (
 	"encoding/json"
@@ -6,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/vendorsuite/contracts/contracts/scenario"
 	"github.com/vendorsuite/contracts/contracts/support"
 )
 
@@ -19,11 +23,11 @@ type OnTargets struct {
 	Session string
 }
 
-var _ Exchanger = OnTargets{}
+var _ scenario.Exchanger = OnTargets{}
 
 // Exchange sends c to its vendor's target. Only targets with the control
 // API receive the session.
-func (o OnTargets) Exchange(c Call) (*Answer, error) {
+func (o OnTargets) Exchange(c scenario.Call) (*scenario.Answer, error) {
 	r := support.Request{Method: c.Method, Path: c.Path, Header: c.Header.Clone(), Session: o.Session, Timeout: c.Timeout, ContentType: c.ContentType}
 	if c.Body != nil {
 		body := string(c.Body)
@@ -38,12 +42,12 @@ func (o OnTargets) Exchange(c Call) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Answer{Status: resp.Status, Header: resp.Header, Body: resp.Body, Shown: resp.String(), raw: resp}, nil
+	return &scenario.Answer{Status: resp.Status, Header: resp.Header, Body: resp.Body, Shown: resp.String(), Raw: resp}, nil
 }
 
 // Validate checks a against the OpenAPI document of c's vendor.
-func (o OnTargets) Validate(c Call, a *Answer) error {
-	resp, ok := a.raw.(*support.Response)
+func (o OnTargets) Validate(c scenario.Call, a *scenario.Answer) error {
+	resp, ok := a.Raw.(*support.Response)
 	if !ok {
 		return fmt.Errorf("the answer did not come from support.Targets")
 	}
@@ -64,7 +68,7 @@ type Prepared struct {
 // fixtures and adds its faults. Without the control API a scenario that
 // needs it is skipped, and one that changes state runs only when the
 // target allows mutations. Call Cleanup afterwards, also after a skip.
-func Prepare(t *support.Targets, s *Scenario, session string) (*Prepared, error) {
+func Prepare(t *support.Targets, s *scenario.Scenario, session string) (*Prepared, error) {
 	p := &Prepared{Exchanger: OnTargets{T: t, Session: session}}
 	if len(s.Unmet) > 0 {
 		p.Skip = "the scenario needs " + s.Needs()
@@ -118,7 +122,7 @@ func (p *Prepared) control(vendor, method, path string, body any, want int) erro
 	if err != nil {
 		return err
 	}
-	c := Call{Vendor: vendor, Method: method, Path: path, Header: http.Header{}, Body: b, ContentType: "application/json"}
+	c := scenario.Call{Vendor: vendor, Method: method, Path: path, Header: http.Header{}, Body: b, ContentType: "application/json"}
 	a, err := p.Exchanger.Exchange(c)
 	if err != nil {
 		return err
