@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 )
 
@@ -320,4 +321,25 @@ func (e *env) expandValue(v any, saved map[string]map[string]any) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// ResolvedFaults returns the scenario's fault rules with each match
+// credential written as a reference (${credential.<vendor>.<account>}, as
+// the mock's recorder writes it, so a recording holds no secret) replaced
+// by that account's credential.
+func (s *Scenario) ResolvedFaults() ([]mockcontrol.FaultRule, error) {
+	out := slices.Clone(s.Faults)
+	for i, f := range out {
+		m := f.Match
+		if m.Credential == nil {
+			continue
+		}
+		v, _, err := s.env.expand(*m.Credential, nil)
+		if err != nil {
+			return nil, fmt.Errorf("faults[%d].match.credential: %w", i, err)
+		}
+		m.Credential = &v
+		out[i].Match = m
+	}
+	return out, nil
 }

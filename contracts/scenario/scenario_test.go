@@ -273,3 +273,31 @@ func TestLoadReadsTheVendorFromTheFolder(t *testing.T) {
 		t.Fatal(buf.String())
 	}
 }
+
+// A recorded fault rule names its credential by account; it resolves to
+// the account's credential before the rule is installed.
+func TestFaultCredentialReferencesResolve(t *testing.T) {
+	file := "name: f\nfaults:\n  - match: {credential: \"${credential.care360.org_demo}\"}\n    unavailable: true\n  - match: {credential: tenant-demo}\n    drop: true\n" +
+		"steps: [{name: a, request: {method: GET, path: /api/v1/users}, expect: {status: 503}}]\n"
+	s, err := scenario.Parse("f.yaml", []byte(file), "", fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults, err := s.ResolvedFaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{*faults[0].Match.Credential, *faults[1].Match.Credential}; got[0] != "cv-demo-key" || got[1] != "tenant-demo" {
+		t.Errorf("resolved credentials %q", got)
+	}
+	if *s.Faults[0].Match.Credential != "${credential.care360.org_demo}" {
+		t.Error("resolving changed the scenario's own rules")
+	}
+	bad, err := scenario.Parse("f.yaml", []byte(strings.Replace(file, "org_demo", "org_nope", 1)), "", fixtures.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bad.ResolvedFaults(); err == nil || err.Error() != `faults[0].match.credential: reference ${credential.care360.org_nope}: the fixtures have no care360 account "org_nope" with a credential` {
+		t.Errorf("an unknown account: %v", err)
+	}
+}

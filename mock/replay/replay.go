@@ -14,8 +14,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +26,6 @@ import (
 	"github.com/vendorsuite/contracts/contracts/scenario"
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock"
-	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
@@ -149,15 +146,11 @@ func (x *inProcess) prepare(s *scenario.Scenario) error {
 			return err
 		}
 	}
-	for i, f := range s.Faults {
-		if m := f.Match; m.Credential != nil {
-			resolved, err := credentialRef(x.o.Fixtures, *m.Credential)
-			if err != nil {
-				return &mock.ReplayRefusedError{Problems: []string{fmt.Sprintf("faults[%d].match.credential: %v", i, err)}}
-			}
-			m.Credential = &resolved
-			f.Match = m
-		}
+	faults, err := s.ResolvedFaults()
+	if err != nil {
+		return &mock.ReplayRefusedError{Problems: []string{err.Error()}}
+	}
+	for i, f := range faults {
 		if err := x.control(http.MethodPost, "/__mock/faults", f, http.StatusCreated, fmt.Sprintf("faults[%d]", i)); err != nil {
 			return err
 		}
@@ -186,37 +179,6 @@ func (x *inProcess) control(method, path string, body any, want int, what string
 		return &mock.ReplayRefusedError{Problems: []string{fmt.Sprintf("%s: the mock answered %d: %s", what, a.Status, a.Body)}}
 	}
 	return nil
-}
-
-var credentialPattern = regexp.MustCompile(`^\$\{credential\.(care360|cl2c|r1discover)\.([^}]+)\}$`)
-
-// credentialRef resolves a fault rule's credential written as a reference
-// to a fixture account (as recordings write it); other values stay.
-func credentialRef(doc *fixtures.Document, value string) (string, error) {
-	m := credentialPattern.FindStringSubmatch(value)
-	if m == nil {
-		return value, nil
-	}
-	vendor, account := m[1], m[2]
-	switch {
-	case vendor == "care360" && doc.Care360 != nil:
-		for _, o := range doc.Care360.Organizations {
-			if o.Id != nil && *o.Id == account && len(o.ApiKeys) > 0 {
-				return o.ApiKeys[0], nil
-			}
-		}
-	case vendor == "cl2c" && doc.Cl2c != nil:
-		for _, t := range doc.Cl2c.Tenants {
-			if t.Id == account && len(t.ApiKeys) > 0 {
-				return t.ApiKeys[0], nil
-			}
-		}
-	case vendor == "r1discover" && doc.R1discover != nil:
-		if i, err := strconv.Atoi(account); err == nil && i >= 0 && i < len(doc.R1discover.Tokens) {
-			return doc.R1discover.Tokens[i].Token, nil
-		}
-	}
-	return "", fmt.Errorf("%s: the fixtures have no %s account %q with a credential", value, vendor, account)
 }
 
 // Exchange serves c in-process. A dropped connection, a timeout or a

@@ -109,7 +109,11 @@ func Prepare(t *support.Targets, s *scenario.Scenario, session string) (*Prepare
 			return p, fmt.Errorf("merging the scenario's fixtures: %w", err)
 		}
 	}
-	for i, f := range s.Faults {
+	faults, err := s.ResolvedFaults()
+	if err != nil {
+		return p, err
+	}
+	for i, f := range faults {
 		if err := p.control(s.Vendor, http.MethodPost, "/__mock/faults", f, http.StatusCreated); err != nil {
 			return p, fmt.Errorf("adding faults[%d]: %w", i, err)
 		}
