@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorsuite/contracts/mock"
-	"github.com/vendorsuite/contracts/mock/replay"
+	mockreplay "github.com/vendorsuite/contracts/mock/replay"
 )
 
 const moveEmail = `{"action":"UPDATE_EMAIL","data":{"currentEmail":"john.doe@example.com","newEmail":"moved@example.com"}}`
@@ -303,7 +303,7 @@ func TestHeaderLimitInTheVendorsEnvelope(t *testing.T) {
 // account, and faulted steps skip the vendor's schema; it replays green.
 func TestRecordingCarriesTheFaultsThatApplied(t *testing.T) {
 	t.Parallel()
-	m, err := mock.New(mock.Options{Replay: replay.Run})
+	m, err := mock.New(mock.Options{Replay: mockreplay.Run})
 	if err != nil {
 		t.Fatal(err)
 	}
