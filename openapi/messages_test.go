@@ -21,15 +21,15 @@ type documentedMessage struct {
 // Every error (and success) message the vendor pages document, as the pages
 // print it. Care360 has twelve distinct documented error messages.
 var documentedMessages = []documentedMessage{
-	// care360-get-users.txt
+	// Care360 API reference, "Get Users"
 	{openapi.Care360, "400", "Missing cv-api-key header"},
-	// care360-update-user-profile.txt
+	// Care360 API reference, "Update user profile"
 	{openapi.Care360, "400", "User {email} does not exist"},
 	{openapi.Care360, "400", "User {email} does not exist in the organization"},
 	{openapi.Care360, "400", "Not allowed to update the profile"},
 	{openapi.Care360, "400", "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"},
 	{openapi.Care360, "400", "Unable to use this phone number. Please use a different one"},
-	// care360-update-user-email.txt
+	// Care360 API reference, "Update user email"
 	{openapi.Care360, "400", "User {currentEmail} does not exist"},
 	{openapi.Care360, "400", "User {currentEmail} does not exist in the organization"},
 	{openapi.Care360, "400", "Not allowed to update the email"},
@@ -39,13 +39,13 @@ var documentedMessages = []documentedMessage{
 	// Care360 success messages.
 	{openapi.Care360, "200", "Profile updated successfully"},
 	{openapi.Care360, "200", "Email updated successfully"},
-	// cl2c-update-user-profile.txt: the validation shape and the default shape.
+	// CL2C API reference, "Update User Profile API": the validation shape and the default shape.
 	{openapi.CL2C, "400", "First name is required"},
 	{openapi.CL2C, "400", "Invalid phone number format"},
 	{openapi.CL2C, "400", "Invalid Request"},
 	{openapi.CL2C, "default", "An unexpected error occurred."},
 	{openapi.CL2C, "default", "Please contact support with this error ID."},
-	// r1discover-update-user.txt documents only its success.
+	// R1 Discover API documentation, "Update User" documents only its success.
 	{openapi.R1Discover, "200", "User updated successfully"},
 }
 

@@ -40,7 +40,7 @@ const (
 	LabelIrreversible = "irreversible"
 )
 
-// Environment variables, as DESIGN.md "Running it" names them.
+// Environment variables, as contracts/README.md documents them.
 const (
 	EnvBaseURL        = "CONTRACT_BASE_URL"
 	EnvFixtures       = "CONTRACT_FIXTURES"

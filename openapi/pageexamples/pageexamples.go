@@ -6,8 +6,8 @@ package pageexamples
 
 import "strings"
 
-// Care360 (care360-update-user-profile.txt, care360-update-user-email.txt,
-// care360-get-users.txt).
+// Care360 (Care360 API reference, "Update user profile", Care360 API reference, "Update user email",
+// Care360 API reference, "Get Users").
 const (
 	// Care360ProfileCurlBody is the profile page's curl body as written: a
 	// comma is missing after "01010", so it is not valid JSON.
@@ -142,7 +142,7 @@ const (
 // back (its JavaScript and Python examples agree with it).
 var Care360ProfileBody = strings.Replace(Care360ProfileCurlBody, `"01010"`+"\n", `"01010",`+"\n", 1)
 
-// CL2C (cl2c-update-user-profile.txt).
+// CL2C (CL2C API reference, "Update User Profile API").
 const (
 	CL2CRequest = `{
   "id": "string",
@@ -185,7 +185,7 @@ const (
 }`
 )
 
-// R1 Discover (r1discover-update-user.txt).
+// R1 Discover (R1 Discover API documentation, "Update User").
 const (
 	// R1Request is the page's curl --data string with its shell escaping
 	// undone: the allowed values sit inside the strings and the emails are
