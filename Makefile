@@ -11,8 +11,11 @@ REDOCLY   := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm --pre
 all: lint test
 
 ## mock: serve every vendor on $(ADDR) with the embedded default accounts.
+## Builds bin/mockserver, then the recipe's shell becomes it (exec), so the
+## server is make's own child: stopping make (SIGTERM, Ctrl-C) stops it.
 mock:
-	$(GO) run ./mock/cmd/mockserver --addr $(ADDR)
+	$(GO) build -o bin/mockserver ./mock/cmd/mockserver
+	exec bin/mockserver --addr $(ADDR)
 
 ## generate: regenerate every generated/<name> package from openapi/, and
 ## the README's "What the mock infers" table from the documents' markers.
@@ -42,10 +45,11 @@ lint-openapi: $(NPM_DIR)/node_modules/.package-lock.json
 lint-ci:
 	$(GO) tool actionlint contracts/ci/github-actions.yml
 
-## test: everything CI runs. unit runs the contract specs in-process
-## (go test ./contracts/), against a stand-in vendor by URL with the
-## fidelity proof (./contracts/standin/) and the drift proof.
-test: unit alloc-budget contract-binary loadgen-smoke fuzz-short load-check image-test
+## test: everything CI runs, each once. unit runs the contract specs
+## in-process (go test ./contracts/), against a stand-in vendor (a
+## mockserver binary) by URL with the fidelity proof (./contracts/standin/)
+## and the drift proof; load-check runs the loadgen smoke scenarios too.
+test: unit alloc-budget fuzz-short load-check image-test
 
 ## contract: the contract specs against the target the CONTRACT_* variables
 ## name (unset: an in-process mock); writes a JUnit report. LABELS is a

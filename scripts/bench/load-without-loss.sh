@@ -4,7 +4,9 @@
 # mockserver on a free loopback port for LOAD_DURATION (default 3s) at
 # LOAD_CONCURRENCY (default 16). Reports throughput, p50/p99 and errors;
 # fails on any 5xx, any unexpected answer, or any acknowledged write the
-# final GET /__mock/state does not show (a lost write).
+# final GET /__mock/state does not show (a lost write). The loadgen smoke
+# scenarios run first on the same server (make test runs this, not
+# loadgen-smoke).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LOAD_DURATION=${LOAD_DURATION:-3s}
@@ -13,6 +15,7 @@ LOAD_CONCURRENCY=${LOAD_CONCURRENCY:-16}
 . scripts/lib/mockserver.sh
 build_mock_tools
 start_mockserver
+loadgen_smoke
 
 out=$("$LOADGEN" --url "$MOCK_URL" --scenario mixed --duration "$LOAD_DURATION" \
 	--concurrency "$LOAD_CONCURRENCY" --server-pid "$MOCK_PID" --label load-check --json)

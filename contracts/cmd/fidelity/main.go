@@ -9,6 +9,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -22,16 +23,22 @@ import (
 func main() { os.Exit(run()) }
 
 func run() int {
-	out := flag.String("out", "contracts/reports", "folder for fidelity.md, fidelity.html and both sides' ginkgo JSON reports")
-	suite := flag.String("suite", "", "compiled contract suite (go test -c ./contracts/); built into a temporary folder when empty")
-	labels := flag.String("labels", os.Getenv("LABELS"), "ginkgo label filter for both sides (default: the LABELS environment variable)")
-	verbose := flag.Bool("v", false, "print both runs' output")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Usage: fidelity [flags] [-- suite flags]\n\nCompares the contract suite's results against the mock and against the target\nnamed by %s (or %s and the like), with %s on both sides.\n\nFlags:\n",
+	fs := flag.NewFlagSet("fidelity", flag.ContinueOnError)
+	out := fs.String("out", "contracts/reports", "folder for fidelity.md, fidelity.html and both sides' ginkgo JSON reports")
+	suite := fs.String("suite", "", "compiled contract suite (go test -c ./contracts/); built into a temporary folder when empty")
+	labels := fs.String("labels", os.Getenv("LABELS"), "ginkgo label filter for both sides (default: the LABELS environment variable)")
+	verbose := fs.Bool("v", false, "print both runs' output")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: fidelity [flags] [-- suite flags]\n\nCompares the contract suite's results against the mock and against the target\nnamed by %s (or %s and the like), with %s on both sides.\n\nFlags:\n",
 			support.EnvBaseURL, support.EnvBaseURLFor(support.Care360), support.EnvFixtures)
-		flag.PrintDefaults()
+		fs.PrintDefaults()
 	}
-	flag.Parse()
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
 	if cfg, err := support.ConfigFromEnv(); err != nil || len(cfg.URLs) == 0 {
 		if err == nil {
 			err = fmt.Errorf("no target: set %s or a per-vendor %s_<VENDOR>", support.EnvBaseURL, support.EnvBaseURL)
@@ -63,7 +70,7 @@ func run() int {
 	if *labels != "" {
 		args = append(args, "-ginkgo.label-filter="+*labels)
 	}
-	args = append(args, flag.Args()...)
+	args = append(args, fs.Args()...)
 	env := os.Environ()
 	// The suite runs inside contracts/: a relative fixtures path is meant
 	// from here.

@@ -68,6 +68,10 @@ func runLoad(args []string, stdout io.Writer) error {
 	engine := fs.String("engine", "loadgen", "load `generator`: loadgen (this program) or wrk (seeding and CPU readings stay here)")
 	wrkBin := fs.String("wrk", "wrk", "wrk `binary` for --engine wrk")
 	wrkThreads := fs.Int("wrk-threads", 1, "wrk threads for scenarios whose connections may share requests")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: loadgen [flags]\n       loadgen gen-fixtures|startup|wait|freeport|report [flags]\n\nDrives load at a mock on the loopback interface and reports throughput and latency.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

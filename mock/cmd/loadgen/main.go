@@ -13,6 +13,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 )
@@ -40,7 +42,7 @@ func main() {
 	default:
 		err = fmt.Errorf("unknown command %q (run, gen-fixtures, startup, wait, freeport, report)", cmd)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}

@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "record:", err)
 		os.Exit(1)
 	}
@@ -45,6 +45,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	token := fs.String("control-token", os.Getenv("MOCK_CONTROL_TOKEN"), "control token of the mock (default $MOCK_CONTROL_TOKEN)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the mock")
 	showVersion := fs.Bool("version", false, "print the version, commit and build date, then exit")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: record --name NAME --out FILE [flags]\n\nSaves what a mock session served as a replay file the contract suite replays.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -52,6 +52,10 @@ func main() {
 	flag.IntVar(&c.kills, "kills", 100, "SIGKILL/restart cycles, spread over the duration")
 	flag.IntVar(&c.saveWrites, "save-writes", 1, "the mockserver's --save-writes (1: every write on disk before its answer)")
 	flag.StringVar(&c.dir, "dir", "", "folder for the fixtures and the state file (default: a temporary one)")
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), "Usage: soak --mockserver BINARY [flags]\n\nLoads a mockserver binary while killing and restarting it; reports 5xx answers and lost writes.\n\nFlags:\n")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 	if c.server == "" {
 		fmt.Fprintln(os.Stderr, "soak: --mockserver is required")
