@@ -48,7 +48,7 @@ lint-ci:
 ## test: everything CI runs, each once. unit runs the contract specs
 ## in-process (go test ./contracts/), against a stand-in vendor (a
 ## mockserver binary) by URL with the fidelity proof (./contracts/standin/)
-## and the drift proof; load-check runs the loadgen smoke scenarios too.
+## and the drift proof; load-check runs the loadgen smoke workloads too.
 test: unit alloc-budget fuzz-short load-check image-test
 
 ## contract: the contract specs against the target the CONTRACT_* variables
@@ -95,20 +95,20 @@ unit:
 bench:
 	GO="$(GO)" bash scripts/bench.sh
 
-## alloc-budget: allocations per request of each bench scenario through the
+## alloc-budget: allocations per request of each bench workload through the
 ## whole mock handler against mock/testdata/alloc-budget.json; fails on more
 ## than 20% growth (without -race, which changes the counts).
 alloc-budget:
 	$(GO) test -count=1 -run '^TestAllocationBudget$$' ./mock/
 
-## loadgen-smoke: loadgen against a fresh mockserver for ~1 s per scenario; fails on errors.
+## loadgen-smoke: loadgen against a fresh mockserver for ~1 s per workload; fails on errors.
 loadgen-smoke:
 	GO="$(GO)" bash scripts/bench/loadgen-smoke.sh
 
 ## fuzz: every fuzz target for FUZZTIME (default 30s) each, then the
 ## executions per target; crashers land in the package's testdata/fuzz/.
 ## fuzz-short: the same for 3s each (part of make test).
-## load-check: the mixed loadgen scenario for LOAD_DURATION (default 3s)
+## load-check: the mixed loadgen workload for LOAD_DURATION (default 3s)
 ## against a fresh mockserver; fails on any 5xx or lost write.
 ## soak: 256 connections for 60 s across three sessions with 100 kill -9
 ## restarts in the strongest durability mode (--save-writes 1); prints

@@ -7,20 +7,20 @@ import (
 	"os"
 	"testing"
 
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
-// allocBudgetFile holds the allocations per request each scenario may
+// allocBudgetFile holds the allocations per request each workload may
 // make through the whole mock handler (see BenchmarkHandler).
 const allocBudgetFile = "testdata/alloc-budget.json"
 
-// allocGrowth is how far over its budget a scenario may go before the
+// allocGrowth is how far over its budget a workload may go before the
 // test fails: counts move a little with Go releases, not by a fifth.
 const allocGrowth = 1.20
 
 var updateAllocBudget = flag.Bool("update-alloc-budget", false, "write the measured counts to "+allocBudgetFile)
 
-// TestAllocationBudget fails when a scenario allocates more than 20% over
+// TestAllocationBudget fails when a workload allocates more than 20% over
 // its checked-in budget per request. It counts allocations, not time, so
 // a busy machine cannot fail it. When a change lowers the counts, lower
 // the budget with it; when growth is deliberate, raise it in the same
@@ -40,9 +40,9 @@ func TestAllocationBudget(t *testing.T) {
 		t.Fatalf("%s: %v", allocBudgetFile, err)
 	}
 	measured := map[string]float64{}
-	for _, sc := range scenario.All {
+	for _, sc := range workload.All {
 		t.Run(sc.Name, func(t *testing.T) {
-			run := newScenarioRun(t, sc)
+			run := newWorkloadRun(t, sc)
 			got := testing.AllocsPerRun(200, func() { run.serveOne(t) })
 			measured[sc.Name] = math.Ceil(got)
 			if *updateAllocBudget {
@@ -50,7 +50,7 @@ func TestAllocationBudget(t *testing.T) {
 			}
 			want, ok := budget[sc.Name]
 			if !ok {
-				t.Fatalf("%s has no budget for scenario %s", allocBudgetFile, sc.Name)
+				t.Fatalf("%s has no budget for workload %s", allocBudgetFile, sc.Name)
 			}
 			t.Logf("%s: %.0f allocations per request (budget %.0f)", sc.Name, got, want)
 			if got > want*allocGrowth {

@@ -9,19 +9,19 @@ import (
 	"testing"
 
 	"github.com/vendorsuite/contracts/mock"
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
-// BenchmarkHandler sends each loadgen scenario's requests through the full
+// BenchmarkHandler sends each loadgen workload's requests through the full
 // mock handler as mockserver runs it (validation, state, journal, and one
 // JSON log line per request at info level, written to io.Discard), without
 // the network, so the cost of the mock itself shows apart from net/http's.
 // Requests and the response writer are reused, so allocs/op counts the
 // mock's own allocations only.
 func BenchmarkHandler(b *testing.B) {
-	for _, sc := range scenario.All {
+	for _, sc := range workload.All {
 		b.Run(sc.Name, func(b *testing.B) {
-			run := newScenarioRun(b, sc)
+			run := newWorkloadRun(b, sc)
 			b.ReportAllocs()
 			for b.Loop() {
 				run.serveOne(b)
@@ -30,26 +30,26 @@ func BenchmarkHandler(b *testing.B) {
 	}
 }
 
-// scenarioRun replays one scenario worker's requests at a mock.
-type scenarioRun struct {
-	sc      scenario.Scenario
+// workloadRun replays one workload worker's requests at a mock.
+type workloadRun struct {
+	sc      workload.Workload
 	m       *mock.Mock
-	worker  scenario.Worker
-	replays map[*scenario.Request]*replay
+	worker  workload.Worker
+	replays map[*workload.Request]*replay
 	w       *discardWriter
 }
 
-// newScenarioRun builds a mock configured like mockserver's defaults,
+// newWorkloadRun builds a mock configured like mockserver's defaults,
 // seeds it and sends the worker's requests once each, so every request
 // the run sends is prepared beforehand.
-func newScenarioRun(tb testing.TB, sc scenario.Scenario) *scenarioRun {
+func newWorkloadRun(tb testing.TB, sc workload.Workload) *workloadRun {
 	tb.Helper()
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	m, err := mock.New(mock.Options{Logger: logger})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	run := &scenarioRun{sc: sc, m: m, worker: sc.NewWorker(0, "bench"), replays: map[*scenario.Request]*replay{},
+	run := &workloadRun{sc: sc, m: m, worker: sc.NewWorker(0, "bench"), replays: map[*workload.Request]*replay{},
 		w: &discardWriter{header: http.Header{}}}
 	if sc.Seed != nil {
 		rec := serveBench(m, sc.Name, sc.Seed("bench", 1))
@@ -69,7 +69,7 @@ func newScenarioRun(tb testing.TB, sc scenario.Scenario) *scenarioRun {
 }
 
 // serveOne sends the worker's next request and checks the answer.
-func (r *scenarioRun) serveOne(tb testing.TB) {
+func (r *workloadRun) serveOne(tb testing.TB) {
 	rp := r.replays[r.worker.Next()]
 	if rp == nil {
 		tb.Fatal("the worker sent a request that was not prepared")
@@ -91,13 +91,13 @@ type replay struct {
 	body    *rewindBody
 }
 
-func newReplay(name string, r *scenario.Request) *replay {
+func newReplay(name string, r *workload.Request) *replay {
 	body := &rewindBody{bytes.NewReader(r.Body)}
 	req := httptest.NewRequest(r.Method, r.Target, body)
 	for k, v := range r.Header {
 		req.Header[k] = v
 	}
-	req.Header.Set(scenario.Header, name)
+	req.Header.Set(workload.Header, name)
 	return &replay{req: req, payload: r.Body, body: body}
 }
 
@@ -129,12 +129,12 @@ func (w *discardWriter) reset() {
 	w.body.Reset()
 }
 
-func serveBench(m *mock.Mock, name string, r *scenario.Request) *httptest.ResponseRecorder {
+func serveBench(m *mock.Mock, name string, r *workload.Request) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(r.Method, r.Target, bytes.NewReader(r.Body))
 	for k, v := range r.Header {
 		req.Header[k] = v
 	}
-	req.Header.Set(scenario.Header, name)
+	req.Header.Set(workload.Header, name)
 	rec := httptest.NewRecorder()
 	m.ServeHTTP(rec, req)
 	return rec

@@ -4,7 +4,7 @@
 # memory per Care360 user. Writes results/bench.json and results/bench-go.txt.
 #
 # Env: BENCH_DURATION (per load run, default 5s), BENCH_CONCURRENCY (32),
-# BENCH_ROUNDS (ceiling/mock alternations per scenario, 1),
+# BENCH_ROUNDS (ceiling/mock alternations per workload, 1),
 # BENCH_USERS (users for the memory check, 1000000), BENCH_GO_COUNT (3; 0 skips),
 # BENCH_ENGINE (load generator: wrk when installed, else loadgen).
 #
@@ -65,7 +65,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	for sc in get-users update-profile update-email documented-400 cl2c-update r1-update; do
 		for target in ceiling mock; do
 			if [ "$target" = ceiling ]; then port=$cport pid=$cpid; else port=$mport pid=$mpid; fi
-			"$lg" --engine "$ENGINE" --url "http://127.0.0.1:$port" --scenario "$sc" --duration "$DURATION" \
+			"$lg" --engine "$ENGINE" --url "http://127.0.0.1:$port" --workload "$sc" --duration "$DURATION" \
 				--concurrency "$CONCURRENCY" --server-pid "$pid" --label "$target" --json >>"$jsonl"
 		done
 	done

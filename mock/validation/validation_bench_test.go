@@ -8,13 +8,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
 // BenchmarkValidate runs the request validator alone (no auth, no
-// handler) on each vendor scenario's request, plus a Care360 body with
+// handler) on each vendor workload's request, plus a Care360 body with
 // several schema violations, which is the validator's slow path.
 func BenchmarkValidate(b *testing.B) {
 	docOf := map[string]string{
@@ -23,14 +23,14 @@ func BenchmarkValidate(b *testing.B) {
 	}
 	type tc struct {
 		name, doc string
-		req       *scenario.Request
+		req       *workload.Request
 		status    int
 	}
 	var cases []tc
-	for _, sc := range scenario.All {
+	for _, sc := range workload.All {
 		cases = append(cases, tc{sc.Name, docOf[sc.Name], sc.NewWorker(0, "bench").Next(), http.StatusNoContent})
 	}
-	invalid := *scenario.All[1].NewWorker(0, "bench").Next()
+	invalid := *workload.All[1].NewWorker(0, "bench").Next()
 	invalid.Body = []byte(`{"action":"UPDATE_PROFILE","data":{"email":42,"dob":"tomorrow","gender":"X","languagePreferences":"en"}}`)
 	cases = append(cases, tc{"invalid-profile", openapi.Care360, &invalid, http.StatusBadRequest})
 

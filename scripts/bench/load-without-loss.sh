@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# make load-check: the "mixed" loadgen scenario (pages of users, Care360
+# make load-check: the "mixed" loadgen workload (pages of users, Care360
 # profile updates, CL2C and R1 updates of per-worker users) against a fresh
 # mockserver on a free loopback port for LOAD_DURATION (default 3s) at
 # LOAD_CONCURRENCY (default 16). Reports throughput, p50/p99 and errors;
 # fails on any 5xx, any unexpected answer, or any acknowledged write the
 # final GET /__mock/state does not show (a lost write). The loadgen smoke
-# scenarios run first on the same server (make test runs this, not
+# workloads run first on the same server (make test runs this, not
 # loadgen-smoke).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +17,7 @@ build_mock_tools
 start_mockserver
 loadgen_smoke
 
-out=$("$LOADGEN" --url "$MOCK_URL" --scenario mixed --duration "$LOAD_DURATION" \
+out=$("$LOADGEN" --url "$MOCK_URL" --workload mixed --duration "$LOAD_DURATION" \
 	--concurrency "$LOAD_CONCURRENCY" --server-pid "$MOCK_PID" --label load-check --json)
 echo "$out"
 field() { printf '%s' "$out" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }

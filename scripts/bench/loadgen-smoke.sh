@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make loadgen-smoke: the load generator and the binary work together: ~1 s
-# of two scenarios against a fresh mockserver, failing on any unexpected answer.
+# of two workloads against a fresh mockserver, failing on any unexpected answer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/mockserver.sh

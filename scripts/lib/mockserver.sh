@@ -4,7 +4,7 @@
 # server it started when the calling script exits, even on failure.
 #   build_mock_tools
 #   start_mockserver [mockserver flags...]   # sets MOCK_URL, MOCK_PID, MOCK_LOG
-#   loadgen_smoke                            # ~1 s per smoke scenario; fails on errors
+#   loadgen_smoke                            # ~1 s per smoke workload; fails on errors
 # GO names the go command (default: go).
 
 GO=${GO:-go}
@@ -41,11 +41,11 @@ start_mockserver() {
 }
 
 # loadgen_smoke: the load generator and the running server work together:
-# ~1 s of a write scenario and of a documented-error scenario, no errors.
+# ~1 s of a write workload and of a documented-error workload, no errors.
 loadgen_smoke() {
 	local sc out errors requests fail=0
 	for sc in update-email documented-400; do
-		out=$("$LOADGEN" --url "$MOCK_URL" --scenario "$sc" --duration 1s --concurrency 8 \
+		out=$("$LOADGEN" --url "$MOCK_URL" --workload "$sc" --duration 1s --concurrency 8 \
 			--max-requests 50000 --server-pid "$MOCK_PID" --label smoke --json)
 		echo "$out"
 		errors=$(printf '%s' "$out" | sed -n 's/.*"errors":\([0-9]*\).*/\1/p')

@@ -4,7 +4,7 @@
 // ceiling is the price of being faithful and stateful.
 //
 // The answers are captured once at startup from an in-process mock.New
-// with the default fixtures, by sending each scenario's first request.
+// with the default fixtures, by sending each workload's first request.
 package main
 
 import (
@@ -25,7 +25,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/mock"
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
 type answer struct {
@@ -79,10 +79,10 @@ func run(args []string) error {
 
 // build captures the mock's answers and registers them on a bare Echo.
 func build() (*echo.Echo, error) {
-	byName := map[string]answer{}  // scenario name -> answer
-	byRoute := map[string]answer{} // method+route -> first scenario's answer
+	byName := map[string]answer{}  // workload name -> answer
+	byRoute := map[string]answer{} // method+route -> first workload's answer
 	var seed *answer
-	for _, sc := range scenario.All {
+	for _, sc := range workload.All {
 		m, err := mock.New(mock.Options{})
 		if err != nil {
 			return nil, err
@@ -108,7 +108,7 @@ func build() (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
-	health := capture(m, &scenario.Request{Method: http.MethodGet, Target: "/__mock/health"})
+	health := capture(m, &workload.Request{Method: http.MethodGet, Target: "/__mock/health"})
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -123,7 +123,7 @@ func build() (*echo.Echo, error) {
 		var method, route string
 		_, _ = fmt.Sscan(key, &method, &route)
 		e.Add(method, route, func(c echo.Context) error {
-			a, ok := byName[c.Request().Header.Get(scenario.Header)]
+			a, ok := byName[c.Request().Header.Get(workload.Header)]
 			if !ok {
 				a = fallback
 			}
@@ -141,7 +141,7 @@ func reply(c echo.Context, a answer) error {
 	return c.Blob(a.status, a.contentType, a.body)
 }
 
-func capture(h http.Handler, r *scenario.Request) answer {
+func capture(h http.Handler, r *workload.Request) answer {
 	var body io.Reader
 	if r.Body != nil {
 		body = bytes.NewReader(r.Body)

@@ -19,7 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
 // Result is one load run; scripts/bench.sh collects these as JSON lines.
@@ -28,7 +28,7 @@ type Result struct {
 	Label string `json:"label"`
 	// Engine is the load generator: "loadgen", or the wrk command line.
 	Engine      string  `json:"engine"`
-	Scenario    string  `json:"scenario"`
+	Workload    string  `json:"workload"`
 	URL         string  `json:"url"`
 	Concurrency int     `json:"concurrency"`
 	Seconds     float64 `json:"seconds"`
@@ -43,7 +43,7 @@ type Result struct {
 	FirstErrors []string `json:"first_errors,omitempty"`
 	// ServerErrors counts 5xx answers (they are errors too).
 	ServerErrors int `json:"server_errors"`
-	// For scenarios with a verification (mixed): acknowledged writes
+	// For workloads with a verification (mixed): acknowledged writes
 	// compared with the final state, and those the state does not show.
 	VerifiedWrites int      `json:"verified_writes,omitempty"`
 	LostWrites     int      `json:"lost_writes"`
@@ -58,7 +58,7 @@ const (
 func runLoad(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	target := fs.String("url", "http://127.0.0.1:8080", "base `URL` of the server (loopback only)")
-	name := fs.String("scenario", "get-users", "scenario: "+strings.Join(scenario.Names(), ", "))
+	name := fs.String("workload", "get-users", "workload: "+strings.Join(workload.Names(), ", "))
 	conc := fs.Int("concurrency", 32, "concurrent workers, each with its own keep-alive connection")
 	dur := fs.Duration("duration", 5*time.Second, "how long to send load (at most 10m)")
 	maxReq := fs.Int("max-requests", 2_000_000, "stop after this many requests")
@@ -67,7 +67,7 @@ func runLoad(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print one JSON line instead of text")
 	engine := fs.String("engine", "loadgen", "load `generator`: loadgen (this program) or wrk (seeding and CPU readings stay here)")
 	wrkBin := fs.String("wrk", "wrk", "wrk `binary` for --engine wrk")
-	wrkThreads := fs.Int("wrk-threads", 1, "wrk threads for scenarios whose connections may share requests")
+	wrkThreads := fs.Int("wrk-threads", 1, "wrk threads for workloads whose connections may share requests")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: loadgen [flags]\n       loadgen gen-fixtures|startup|wait|freeport|report [flags]\n\nDrives load at a mock on the loopback interface and reports throughput and latency.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -78,9 +78,9 @@ func runLoad(args []string, stdout io.Writer) error {
 	if *engine != "loadgen" && *engine != "wrk" {
 		return fmt.Errorf("--engine %q: want loadgen or wrk", *engine)
 	}
-	sc, ok := scenario.Find(*name)
+	sc, ok := workload.Find(*name)
 	if !ok {
-		return fmt.Errorf("unknown scenario %q (known: %s)", *name, strings.Join(scenario.Names(), ", "))
+		return fmt.Errorf("unknown workload %q (known: %s)", *name, strings.Join(workload.Names(), ", "))
 	}
 	base, err := loopbackURL(*target)
 	if err != nil {
@@ -120,7 +120,7 @@ func runLoad(args []string, stdout io.Writer) error {
 		}
 	}
 
-	res := Result{Kind: "load", Label: *label, Engine: "loadgen", Scenario: sc.Name, URL: base, Concurrency: *conc, ServerCPUus: -1}
+	res := Result{Kind: "load", Label: *label, Engine: "loadgen", Workload: sc.Name, URL: base, Concurrency: *conc, ServerCPUus: -1}
 	if *engine == "wrk" {
 		plan, err := planWrk(sc, nonce, *conc, *wrkThreads)
 		if err != nil {
@@ -171,7 +171,7 @@ func runLoad(args []string, stdout io.Writer) error {
 		wg       sync.WaitGroup
 	)
 	lat := make([][]time.Duration, *conc)
-	workers := make([]scenario.Worker, *conc)
+	workers := make([]workload.Worker, *conc)
 	start := time.Now()
 	deadline := start.Add(*dur)
 	for w := range *conc {
@@ -180,7 +180,7 @@ func runLoad(args []string, stdout io.Writer) error {
 			defer wg.Done()
 			wk := sc.NewWorker(w, nonce)
 			workers[w] = wk
-			check, _ := wk.(scenario.Checker)
+			check, _ := wk.(workload.Checker)
 			mine := make([]time.Duration, 0, 1024)
 			for time.Now().Before(deadline) && issued.Add(1) <= int64(*maxReq) {
 				t0 := time.Now()
@@ -227,7 +227,7 @@ func runLoad(args []string, stdout io.Writer) error {
 	res.FirstErrors = firstErr
 	res.ServerErrors = int(serverEr.Load())
 	if sc.Verify != nil {
-		status, state, err := send(client, base, sc.Name, &scenario.Request{Method: http.MethodGet, Target: "/__mock/state"})
+		status, state, err := send(client, base, sc.Name, &workload.Request{Method: http.MethodGet, Target: "/__mock/state"})
 		if err != nil || status != http.StatusOK {
 			return fmt.Errorf("verifying: GET /__mock/state: %d %v", status, err)
 		}
@@ -260,7 +260,7 @@ func printOrEncode(stdout io.Writer, res Result, asJSON bool) error {
 
 func printResult(w io.Writer, res Result) {
 	fmt.Fprintf(w, "%s %s [%s]: %d requests in %.2fs, %.0f req/s, p50 %.0fµs, p99 %.0fµs, errors %d (5xx %d)",
-		res.Label, res.Scenario, res.Engine, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors, res.ServerErrors)
+		res.Label, res.Workload, res.Engine, res.Requests, res.Seconds, res.RPS, res.P50us, res.P99us, res.Errors, res.ServerErrors)
 	if res.VerifiedWrites > 0 || res.LostWrites > 0 {
 		fmt.Fprintf(w, ", lost writes %d of %d verified", res.LostWrites, res.VerifiedWrites)
 	}
@@ -278,7 +278,7 @@ func printResult(w io.Writer, res Result) {
 
 // send performs one request and reads the whole body, so the connection
 // goes back to the pool.
-func send(client *http.Client, base, name string, r *scenario.Request) (int, []byte, error) {
+func send(client *http.Client, base, name string, r *workload.Request) (int, []byte, error) {
 	req, err := http.NewRequest(r.Method, base+r.Target, bytes.NewReader(r.Body))
 	if err != nil {
 		return 0, nil, err
@@ -289,7 +289,7 @@ func send(client *http.Client, base, name string, r *scenario.Request) (int, []b
 	for k, v := range r.Header {
 		req.Header[k] = v
 	}
-	req.Header.Set(scenario.Header, name)
+	req.Header.Set(workload.Header, name)
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, nil, err

@@ -4,7 +4,7 @@
 // the small helpers scripts/bench.sh needs (fixture generation, startup
 // timing, free ports, the final report), so the bench needs only Go.
 //
-//	loadgen [flags]                 run one scenario (see -h)
+//	loadgen [flags]                 run one workload (see -h)
 //	loadgen gen-fixtures [flags]    write a Care360 fixture document with N users
 //	loadgen startup [flags]         time a mockserver binary to its first healthy answer, and its RSS
 //	loadgen wait --url URL          wait for a 200

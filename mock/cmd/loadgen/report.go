@@ -11,12 +11,12 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
-// Row is one scenario of the bench table: medians over the rounds.
+// Row is one workload of the bench table: medians over the rounds.
 type Row struct {
-	Scenario       string  `json:"scenario"`
+	Workload       string  `json:"workload"`
 	CeilingRPS     float64 `json:"ceiling_rps"`
 	MockRPS        float64 `json:"mock_rps"`
 	RPSRatio       float64 `json:"rps_ratio"` // mock / ceiling
@@ -98,12 +98,12 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 	if s.ManyUsers > 0 && s.RSSDefault > 0 {
 		s.BytesPerUser = float64(s.RSSMany-s.RSSDefault) / float64(s.ManyUsers)
 	}
-	for _, name := range scenario.Names() {
+	for _, name := range workload.Names() {
 		c, m := pick(s.Loads, name, "ceiling"), pick(s.Loads, name, "mock")
 		if len(c) == 0 && len(m) == 0 {
 			continue
 		}
-		r := Row{Scenario: name}
+		r := Row{Workload: name}
 		r.CeilingRPS, r.MockRPS = med(c, func(x Result) float64 { return x.RPS }), med(m, func(x Result) float64 { return x.RPS })
 		r.CeilingP50us, r.MockP50us = med(c, func(x Result) float64 { return x.P50us }), med(m, func(x Result) float64 { return x.P50us })
 		r.CeilingP99us, r.MockP99us = med(c, func(x Result) float64 { return x.P99us }), med(m, func(x Result) float64 { return x.P99us })
@@ -121,10 +121,10 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "scenario\tceiling req/s\tmock req/s\tratio\tceiling p99\tmock p99\tp99 ratio\tceiling CPU µs/req\tmock CPU µs/req\tCPU ratio\terrors\t")
+	fmt.Fprintln(tw, "workload\tceiling req/s\tmock req/s\tratio\tceiling p99\tmock p99\tp99 ratio\tceiling CPU µs/req\tmock CPU µs/req\tCPU ratio\terrors\t")
 	for _, r := range s.Rows {
 		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f\t%s\t%s\t%.2f\t%.1f\t%.1f\t%.2f\t%d\t\n",
-			r.Scenario, r.CeilingRPS, r.MockRPS, r.RPSRatio, dur(r.CeilingP99us), dur(r.MockP99us), r.P99Ratio,
+			r.Workload, r.CeilingRPS, r.MockRPS, r.RPSRatio, dur(r.CeilingP99us), dur(r.MockP99us), r.P99Ratio,
 			r.CeilingCPUus, r.MockCPUus, r.CPURatio, r.CeilingErrors+r.MockErrors)
 	}
 	if err := tw.Flush(); err != nil {
@@ -167,7 +167,7 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 func pick(rs []Result, name, label string) []Result {
 	var out []Result
 	for _, r := range rs {
-		if r.Scenario == name && strings.EqualFold(r.Label, label) {
+		if r.Workload == name && strings.EqualFold(r.Label, label) {
 			out = append(out, r)
 		}
 	}

@@ -15,39 +15,39 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
-// wrkPlan is how wrk replays a scenario: its Lua script and thread count.
+// wrkPlan is how wrk replays a workload: its Lua script and thread count.
 type wrkPlan struct {
 	script  string
 	threads int
 }
 
-// planWrk writes the Lua script that makes wrk send a scenario's requests
+// planWrk writes the Lua script that makes wrk send a workload's requests
 // and check its answers as loadgen does. Workers that advance only on a
 // given status (each owns a record whose state the next request depends
 // on) get a thread and a connection each, since wrk's Lua can follow a
 // connection's answers only when the thread has no other connection;
 // otherwise threads share the connections.
-func planWrk(sc scenario.Scenario, nonce string, conc, threads int) (wrkPlan, error) {
+func planWrk(sc workload.Workload, nonce string, conc, threads int) (wrkPlan, error) {
 	type worker struct {
-		reqs      []*scenario.Request
+		reqs      []*workload.Request
 		advanceOn int
 	}
 	var workers []worker
 	owned := false
 	for w := range conc {
-		cy, ok := sc.NewWorker(w, nonce).(scenario.Cycler)
+		cy, ok := sc.NewWorker(w, nonce).(workload.Cycler)
 		if !ok {
-			return wrkPlan{}, fmt.Errorf("scenario %s cannot be replayed by wrk (its requests do not repeat in a cycle)", sc.Name)
+			return wrkPlan{}, fmt.Errorf("workload %s cannot be replayed by wrk (its requests do not repeat in a cycle)", sc.Name)
 		}
 		reqs, advanceOn := cy.Cycle()
 		workers = append(workers, worker{reqs, advanceOn})
 		owned = owned || advanceOn != 0
 	}
 	if sc.Verify != nil {
-		return wrkPlan{}, fmt.Errorf("scenario %s verifies the state afterwards; run it with loadgen's own engine", sc.Name)
+		return wrkPlan{}, fmt.Errorf("workload %s verifies the state afterwards; run it with loadgen's own engine", sc.Name)
 	}
 	if owned {
 		threads = conc
@@ -56,7 +56,7 @@ func planWrk(sc scenario.Scenario, nonce string, conc, threads int) (wrkPlan, er
 	workers = workers[:threads]
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "-- wrk script written by loadgen for scenario %s\nlocal workers = {\n", sc.Name)
+	fmt.Fprintf(&b, "-- wrk script written by loadgen for workload %s\nlocal workers = {\n", sc.Name)
 	for _, w := range workers {
 		fmt.Fprintf(&b, "  { advance = %d, reqs = {\n", w.advanceOn)
 		for _, r := range w.reqs {
@@ -69,7 +69,7 @@ func planWrk(sc scenario.Scenario, nonce string, conc, threads int) (wrkPlan, er
 			for _, k := range names {
 				fmt.Fprintf(&b, " [%s] = %s,", luaQuote(k), luaQuote(strings.Join(r.Header[k], ", ")))
 			}
-			fmt.Fprintf(&b, " [%s] = %s }", luaQuote(scenario.Header), luaQuote(sc.Name))
+			fmt.Fprintf(&b, " [%s] = %s }", luaQuote(workload.Header), luaQuote(sc.Name))
 			if r.Body != nil {
 				fmt.Fprintf(&b, ", body = %s", luaQuote(string(r.Body)))
 			}
@@ -177,7 +177,7 @@ func runWrk(ctx context.Context, bin, base string, plan wrkPlan, conc int, dur t
 		return wrkTotals{}, "", err
 	}
 	defer os.RemoveAll(dir)
-	script := dir + "/scenario.lua"
+	script := dir + "/workload.lua"
 	if err := os.WriteFile(script, []byte(plan.script), 0o600); err != nil {
 		return wrkTotals{}, "", err
 	}

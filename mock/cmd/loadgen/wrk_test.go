@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorsuite/contracts/mock"
-	"github.com/vendorsuite/contracts/mock/cmd/loadgen/scenario"
+	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
 )
 
 func TestLuaQuote(t *testing.T) {
@@ -25,11 +25,11 @@ func TestLuaQuote(t *testing.T) {
 	}
 }
 
-// TestWrkReplaysScenarios runs wrk (when installed) for a second against
+// TestWrkReplaysWorkloads runs wrk (when installed) for a second against
 // an in-process mock: the email moves, whose workers each own a user and
 // advance only on a 200, and the documented 400 all answer as expected;
 // the same requests at a mock without CL2C are all counted as errors.
-func TestWrkReplaysScenarios(t *testing.T) {
+func TestWrkReplaysWorkloads(t *testing.T) {
 	bin, err := exec.LookPath("wrk")
 	if err != nil {
 		t.Skip("wrk is not installed (apt-get install wrk)")
@@ -39,7 +39,7 @@ func TestWrkReplaysScenarios(t *testing.T) {
 		t.Helper()
 		srv := httptest.NewServer(h)
 		defer srv.Close()
-		sc, _ := scenario.Find(name)
+		sc, _ := workload.Find(name)
 		if sc.Seed != nil {
 			if status, body, err := send(srv.Client(), srv.URL, sc.Name, sc.Seed("t", conc)); err != nil || status != http.StatusOK {
 				t.Fatalf("seed: %d %s %v", status, body, err)

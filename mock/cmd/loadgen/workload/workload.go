@@ -1,6 +1,6 @@
-// Package scenario defines the requests loadgen sends, so the ceiling
+// Package workload defines the requests loadgen sends, so the ceiling
 // server can capture the mock's answer to exactly the same requests.
-package scenario
+package workload
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"slices"
 )
 
-// Header names the scenario on every request. The mock ignores it; the
-// ceiling uses it to pick the captured answer, since several scenarios
+// Header names the workload on every request. The mock ignores it; the
+// ceiling uses it to pick the captured answer, since several workloads
 // share one route.
-const Header = "X-Bench-Scenario"
+const Header = "X-Bench-Workload"
 
 // Request is one HTTP request.
 type Request struct {
@@ -38,8 +38,8 @@ type Cycler interface {
 	Cycle() (reqs []*Request, advanceOn int)
 }
 
-// Scenario is one kind of load.
-type Scenario struct {
+// Workload is one kind of load.
+type Workload struct {
 	Name string
 	// Route is the Echo route pattern of the requests, for the ceiling.
 	Route string
@@ -59,9 +59,9 @@ type Scenario struct {
 	Verify func(state []byte, workers []Worker) (checked int, lost []string, err error)
 }
 
-// All lists the scenarios in the order a bench runs them. get-users runs
+// All lists the workloads in the order a bench runs them. get-users runs
 // first so later profile changes do not alter what it lists.
-var All = []Scenario{
+var All = []Workload{
 	{
 		Name: "get-users", Route: "/api/v1/users", Status: 200,
 		NewWorker: fixed(&Request{Method: http.MethodGet, Target: "/api/v1/users?limit=10", Header: hdr("cv-api-key", "cv-demo-key")}),
@@ -118,17 +118,17 @@ var All = []Scenario{
 	},
 }
 
-// Find returns the named scenario.
-func Find(name string) (Scenario, bool) {
+// Find returns the named workload.
+func Find(name string) (Workload, bool) {
 	all := slices.Concat(All, Extra)
-	i := slices.IndexFunc(all, func(s Scenario) bool { return s.Name == name })
+	i := slices.IndexFunc(all, func(s Workload) bool { return s.Name == name })
 	if i < 0 {
-		return Scenario{}, false
+		return Workload{}, false
 	}
 	return all[i], true
 }
 
-// Names lists the scenario names (All, then Extra).
+// Names lists the workload names (All, then Extra).
 func Names() []string {
 	var out []string
 	for _, s := range slices.Concat(All, Extra) {

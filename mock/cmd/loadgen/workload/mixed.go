@@ -1,4 +1,4 @@
-package scenario
+package workload
 
 import (
 	"encoding/json"
@@ -8,15 +8,15 @@ import (
 )
 
 // Checker is implemented by workers whose requests expect different
-// answers; loadgen then asks it instead of the scenario's Status and
+// answers; loadgen then asks it instead of the workload's Status and
 // BodyContains. Check is called before Done for the same answer.
 type Checker interface {
 	Check(status int, body []byte) error
 }
 
-// Extra lists scenarios that scripts/bench.sh and the ceiling do not run
+// Extra lists workloads that scripts/bench.sh and the ceiling do not run
 // (their requests span several routes).
-var Extra = []Scenario{Mixed}
+var Extra = []Workload{Mixed}
 
 // Mixed is reads and writes at fixed concurrency: a page of users, an
 // UPDATE_PROFILE setting a per-request unique city on the worker's own
@@ -24,7 +24,7 @@ var Extra = []Scenario{Mixed}
 // first name) and an R1 update of the worker's own client (unique
 // username). Verify then checks that the last acknowledged value of each
 // is what the state shows: no acknowledged write is lost.
-var Mixed = Scenario{
+var Mixed = Workload{
 	Name: "mixed", Route: "/api/v1/users", Status: http.StatusOK,
 	Seed: func(nonce string, workers int) *Request {
 		var care, cl2c, r1 []string
