@@ -19,7 +19,7 @@ import (
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
-	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
@@ -361,10 +361,10 @@ func (h *control) readDocument(r *http.Request, domain func(*fixtures.Document) 
 		return nil, http.StatusBadRequest, []string{"the request body could not be read"}
 	}
 	if int64(len(body)) > h.m.maxControl {
-		return nil, http.StatusRequestEntityTooLarge, []string{"The request body exceeds the " + validation.SizeWords(h.m.maxControl) + " limit"}
+		return nil, http.StatusRequestEntityTooLarge, []string{"The request body exceeds the " + problem.SizeWords(h.m.maxControl) + " limit"}
 	}
 	if len(body) > maxYAMLControlBytes && !json.Valid(body) {
-		return nil, http.StatusRequestEntityTooLarge, []string{"A document over " + validation.SizeWords(maxYAMLControlBytes) +
+		return nil, http.StatusRequestEntityTooLarge, []string{"A document over " + problem.SizeWords(maxYAMLControlBytes) +
 			" must be JSON: decoding YAML costs about 200 bytes of memory per byte; send it as JSON, or load it with --fixtures"}
 	}
 	doc, err := fixtures.Parse(body)

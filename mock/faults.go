@@ -18,8 +18,8 @@ import (
 	"github.com/vendorsuite/contracts/mock/care360"
 	"github.com/vendorsuite/contracts/mock/cl2c"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/r1discover"
-	"github.com/vendorsuite/contracts/mock/validation"
 )
 
 // faultKey marks a request a fault rule applied to, for the journal.
@@ -262,14 +262,14 @@ func (m *Mock) respondFault(c echo.Context, rule *mockcontrol.FaultRule) error {
 	case rule.Drop != nil && *rule.Drop:
 		return m.dropConnection(c)
 	case rule.Unavailable != nil && *rule.Unavailable:
-		return renderVendor(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
+		return renderVendor(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
 	case rule.RateLimit != nil:
 		if rule.RateLimit.RetryAfterSeconds != nil {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(*rule.RateLimit.RetryAfterSeconds))
 		}
-		return renderVendor(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
+		return renderVendor(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
 	case rule.VendorError != nil:
-		return renderVendor(c, &validation.Problem{Kind: validation.Failure, Status: rule.VendorError.Status, Message: rule.VendorError.Message})
+		return renderVendor(c, &problem.Problem{Kind: problem.Failure, Status: rule.VendorError.Status, Message: rule.VendorError.Message})
 	case rule.Response != nil:
 		if rule.Response.Headers != nil {
 			for k, v := range *rule.Response.Headers {
@@ -304,7 +304,7 @@ func (m *Mock) dropConnection(c echo.Context) error {
 
 // renderVendor writes a problem in the envelope of the vendor whose path
 // was asked for.
-func renderVendor(c echo.Context, p *validation.Problem) error {
+func renderVendor(c echo.Context, p *problem.Problem) error {
 	switch VendorOf(c.Request().URL.Path) {
 	case Care360:
 		return care360.Render(c, p)

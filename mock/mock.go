@@ -24,6 +24,7 @@ import (
 	"github.com/vendorsuite/contracts/mock/cl2c"
 	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/r1discover"
 	"github.com/vendorsuite/contracts/mock/redact"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -356,9 +357,9 @@ func (m *Mock) countChanges(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.Method == http.MethodGet || req.Method == http.MethodHead || sessionOf(c) != m.main {
 			return next(c)
 		}
-		if problem := m.SaveProblem(); problem != "" && !isControl(req.URL.Path) {
-			return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusServiceUnavailable,
-				Message: "The mock cannot save its state, so it accepts no writes until a save succeeds: " + problem})
+		if reason := m.SaveProblem(); reason != "" && !isControl(req.URL.Path) {
+			return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusServiceUnavailable,
+				Message: "The mock cannot save its state, so it accepts no writes until a save succeeds: " + reason})
 		}
 		if m.opts.Commit == nil {
 			err := next(c)
@@ -377,7 +378,7 @@ func (m *Mock) countChanges(next echo.HandlerFunc) echo.HandlerFunc {
 				m.log.Error("a write could not be kept", "method", req.Method, "path", req.URL.Path, "error", cerr)
 				res.Committed, res.Status, res.Size = false, 0, 0
 				res.Header().Del(echo.HeaderContentLength)
-				return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusServiceUnavailable,
+				return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusServiceUnavailable,
 					Message: "The mock could not save this write, so it may be lost: " + cerr.Error()})
 			}
 		}
@@ -456,8 +457,8 @@ func (m *Mock) limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if size > m.opts.MaxHeaderBytes {
-			return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusRequestHeaderFieldsTooLarge,
-				Message: "The request headers exceed the " + validation.SizeWords(int64(m.opts.MaxHeaderBytes)) + " limit"})
+			return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusRequestHeaderFieldsTooLarge,
+				Message: "The request headers exceed the " + problem.SizeWords(int64(m.opts.MaxHeaderBytes)) + " limit"})
 		}
 		return next(c)
 	}
@@ -505,17 +506,17 @@ func (m *Mock) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	p := &validation.Problem{Kind: validation.Failure, Status: http.StatusInternalServerError, Message: "The mock failed to handle the request"}
+	p := &problem.Problem{Kind: problem.Failure, Status: http.StatusInternalServerError, Message: "The mock failed to handle the request"}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		p.Status = he.Code
 		switch he.Code {
 		case http.StatusNotFound:
-			p.Kind, p.Message = validation.NotFound, "No operation at "+c.Request().URL.Path
+			p.Kind, p.Message = problem.NotFound, "No operation at "+c.Request().URL.Path
 		case http.StatusMethodNotAllowed:
-			p.Kind, p.Message = validation.MethodNotAllowed, "Method "+c.Request().Method+" is not allowed on "+c.Request().URL.Path
+			p.Kind, p.Message = problem.MethodNotAllowed, "Method "+c.Request().Method+" is not allowed on "+c.Request().URL.Path
 		case http.StatusRequestEntityTooLarge:
-			p.Kind, p.Message = validation.BodyTooLarge, "The request body is too large"
+			p.Kind, p.Message = problem.BodyTooLarge, "The request body is too large"
 		default:
 			p.Message = fmt.Sprint(he.Message)
 		}
@@ -530,7 +531,7 @@ func (m *Mock) handleError(err error, c echo.Context) {
 
 // renderProblem writes p in the envelope of the vendor whose path was asked
 // for, or in the control API's body for other paths.
-func (m *Mock) renderProblem(c echo.Context, p *validation.Problem) error {
+func (m *Mock) renderProblem(c echo.Context, p *problem.Problem) error {
 	if vendor := VendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
 		return renderVendor(c, p)
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
-	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/mock/problem"
 )
 
 // SessionHeader names the session a request belongs to.
@@ -171,7 +171,7 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 			name = names[0]
 		}
 		if len(names) != 1 || !sessionName.MatchString(name) {
-			return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusBadRequest,
+			return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusBadRequest,
 				Message: "The session name " + strconv.Quote(name) + " is not valid: it must match " + sessionName.String()})
 		}
 		var create func() (*session, error)
@@ -197,10 +197,10 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 func (m *Mock) sessionRefused(c echo.Context, name string, err error) error {
 	switch {
 	case errors.Is(err, errTooManySessions):
-		return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusTooManyRequests,
+		return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusTooManyRequests,
 			Message: fmt.Sprintf("The mock already holds %d sessions, its limit (--max-sessions); delete one with DELETE /__mock/sessions/<name>", m.sessions.max)})
 	case errors.Is(err, errNoSession):
-		return m.renderProblem(c, &validation.Problem{Kind: validation.Failure, Status: http.StatusNotFound,
+		return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusNotFound,
 			Message: "No session " + name + ": create it with PUT /__mock/sessions/" + name + "/state, or send a credential of the startup fixtures"})
 	}
 	return err

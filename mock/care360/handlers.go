@@ -9,6 +9,7 @@ import (
 
 	api "github.com/vendorsuite/contracts/generated/care360"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
@@ -157,7 +158,7 @@ func queryCode(status int) string {
 
 // Render writes a refusal in Care360's envelope: the get-users page's for
 // GET requests, the update pages' for every other method.
-func Render(c echo.Context, p *validation.Problem) error {
+func Render(c echo.Context, p *problem.Problem) error {
 	if c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead {
 		return refuseQuery(c, p.Status, p.FieldMessages())
 	}

@@ -9,6 +9,7 @@ import (
 
 	api "github.com/vendorsuite/contracts/generated/cl2c"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
@@ -132,28 +133,28 @@ func validationProblem(c echo.Context, errs map[string][]string) error {
 // Render writes a validator problem in CL2C's shapes: schema failures and
 // unreadable bodies in the 400 validation shape, everything else in the
 // default error shape.
-func Render(c echo.Context, p *validation.Problem) error {
+func Render(c echo.Context, p *problem.Problem) error {
 	switch p.Kind {
-	case validation.Invalid:
+	case problem.Invalid:
 		return validationProblem(c, fieldErrors(p))
-	case validation.MalformedJSON:
+	case problem.MalformedJSON:
 		return validationProblem(c, map[string][]string{"body": {msgNotJSON}})
-	case validation.BodyTooLarge:
+	case problem.BodyTooLarge:
 		return defaultError(c, http.StatusRequestEntityTooLarge, excTooLarge, sentence(p.Message))
-	case validation.UnsupportedMediaType:
+	case problem.UnsupportedMediaType:
 		return defaultError(c, http.StatusUnsupportedMediaType, excMediaType, sentence(p.Message))
-	case validation.NotFound:
+	case problem.NotFound:
 		return defaultError(c, http.StatusNotFound, excNotFound, sentence(p.Message))
-	case validation.MethodNotAllowed:
+	case problem.MethodNotAllowed:
 		return defaultError(c, http.StatusMethodNotAllowed, excGeneric, sentence(p.Message))
-	case validation.Failure:
+	case problem.Failure:
 		return defaultError(c, p.Status, excGeneric, sentence(p.Message))
 	}
 	return defaultError(c, http.StatusInternalServerError, excGeneric, msgUnexpected)
 }
 
 // fieldErrors groups the failing fields' messages by field name.
-func fieldErrors(p *validation.Problem) map[string][]string {
+func fieldErrors(p *problem.Problem) map[string][]string {
 	errs := map[string][]string{}
 	for _, f := range p.Fields {
 		errs[f.Field] = append(errs[f.Field], fieldMessage(f))
@@ -170,7 +171,7 @@ func fieldErrors(p *validation.Problem) map[string][]string {
 var requiredFields = map[string]bool{"id": true, "firstName": true, "lastName": true}
 
 // fieldMessage words one failing field the way the page words its errors.
-func fieldMessage(f validation.FieldProblem) string {
+func fieldMessage(f problem.Field) string {
 	if f.In == "body" && f.Field == "body" {
 		// The body as a whole: empty (not JSON at all) or not an object.
 		if f.Keyword == "required" {

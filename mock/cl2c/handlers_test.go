@@ -15,7 +15,7 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/cl2c"
-	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/mock/problem"
 )
 
 func sp(s string) *string { return &s }
@@ -135,14 +135,14 @@ func defaultError(status int, exception string, messages ...string) string {
 }
 
 // problem is the page's 400 shape with the instance masked.
-func problem(errs string) string {
+func problemBody(errs string) string {
 	return `{"type":"https://example.com/error","title":"Invalid Request","status":400,"detail":"The request parameters are incorrect.","instance":"<instance>","errors":` + errs + `}`
 }
 
 var (
 	unauthorized = defaultError(401, "System.UnauthorizedAccessException", "Invalid tenant or API key.")
-	notJSON      = problem(`{"body":["The request body is not valid JSON."]}`)
-	notObject    = problem(`{"body":["The request body must be a JSON object."]}`)
+	notJSON      = problemBody(`{"body":["The request body is not valid JSON."]}`)
+	notObject    = problemBody(`{"body":["The request body must be a JSON object."]}`)
 	mediaType    = defaultError(415, "System.NotSupportedException", "Content-Type must be application/json.")
 	tooLarge     = defaultError(413, "System.IO.InvalidDataException", "The request body exceeds the 1 MiB limit.")
 )
@@ -193,35 +193,35 @@ func TestRefusals(t *testing.T) {
 
 		// Schema rules, every failing field listed at once.
 		{"empty object", put("t1", "k1", `{}`), 400,
-			problem(`{"id":["User id is required"],"firstName":["First name is required"],"lastName":["Last name is required"]}`)},
-		{"id missing", put("t1", "k1", `{"firstName":"John","lastName":"Doe"}`), 400, problem(`{"id":["User id is required"]}`)},
-		{"id empty", put("t1", "k1", `{"id":"","firstName":"John","lastName":"Doe"}`), 400, problem(`{"id":["User id is required"]}`)},
-		{"first name missing", put("t1", "k1", `{"id":"u1","lastName":"Doe"}`), 400, problem(`{"firstName":["First name is required"]}`)},
-		{"first name empty", put("t1", "k1", `{"id":"u1","firstName":"","lastName":"Doe"}`), 400, problem(`{"firstName":["First name is required"]}`)},
-		{"last name missing", put("t1", "k1", `{"id":"u1","firstName":"John"}`), 400, problem(`{"lastName":["Last name is required"]}`)},
-		{"last name empty", put("t1", "k1", `{"id":"u1","firstName":"John","lastName":""}`), 400, problem(`{"lastName":["Last name is required"]}`)},
+			problemBody(`{"id":["User id is required"],"firstName":["First name is required"],"lastName":["Last name is required"]}`)},
+		{"id missing", put("t1", "k1", `{"firstName":"John","lastName":"Doe"}`), 400, problemBody(`{"id":["User id is required"]}`)},
+		{"id empty", put("t1", "k1", `{"id":"","firstName":"John","lastName":"Doe"}`), 400, problemBody(`{"id":["User id is required"]}`)},
+		{"first name missing", put("t1", "k1", `{"id":"u1","lastName":"Doe"}`), 400, problemBody(`{"firstName":["First name is required"]}`)},
+		{"first name empty", put("t1", "k1", `{"id":"u1","firstName":"","lastName":"Doe"}`), 400, problemBody(`{"firstName":["First name is required"]}`)},
+		{"last name missing", put("t1", "k1", `{"id":"u1","firstName":"John"}`), 400, problemBody(`{"lastName":["Last name is required"]}`)},
+		{"last name empty", put("t1", "k1", `{"id":"u1","firstName":"John","lastName":""}`), 400, problemBody(`{"lastName":["Last name is required"]}`)},
 		{"required fields null", put("t1", "k1", `{"id":null,"firstName":null,"lastName":null}`), 400,
-			problem(`{"id":["User id is required"],"firstName":["First name is required"],"lastName":["Last name is required"]}`)},
+			problemBody(`{"id":["User id is required"],"firstName":["First name is required"],"lastName":["Last name is required"]}`)},
 		{"page's error example", put("t1", "k1", `{"id":"u1","lastName":"Doe","phoneNumber":"12345"}`), 400,
-			problem(`{"firstName":["First name is required"],"phoneNumber":["Invalid phone number format"]}`)},
+			problemBody(`{"firstName":["First name is required"],"phoneNumber":["Invalid phone number format"]}`)},
 		{"phone without plus", put("t1", "k1", `{"id":"u1","firstName":"J","lastName":"D","phoneNumber":"1234567890"}`), 400,
-			problem(`{"phoneNumber":["Invalid phone number format"]}`)},
+			problemBody(`{"phoneNumber":["Invalid phone number format"]}`)},
 		{"phone with leading zero", put("t1", "k1", `{"id":"u1","firstName":"J","lastName":"D","phoneNumber":"+0123456789"}`), 400,
-			problem(`{"phoneNumber":["Invalid phone number format"]}`)},
+			problemBody(`{"phoneNumber":["Invalid phone number format"]}`)},
 		{"phone with space", put("t1", "k1", `{"id":"u1","firstName":"J","lastName":"D","phoneNumber":"+1 234567890"}`), 400,
-			problem(`{"phoneNumber":["Invalid phone number format"]}`)},
+			problemBody(`{"phoneNumber":["Invalid phone number format"]}`)},
 		{"phone too long", put("t1", "k1", `{"id":"u1","firstName":"J","lastName":"D","phoneNumber":"+1234567890123456"}`), 400,
-			problem(`{"phoneNumber":["Invalid phone number format"]}`)},
+			problemBody(`{"phoneNumber":["Invalid phone number format"]}`)},
 		{"phone empty", put("t1", "k1", `{"id":"u1","firstName":"J","lastName":"D","phoneNumber":""}`), 400,
-			problem(`{"phoneNumber":["Invalid phone number format"]}`)},
+			problemBody(`{"phoneNumber":["Invalid phone number format"]}`)},
 		{"wrong types", put("t1", "k1", `{"id":1,"firstName":true,"lastName":["Doe"],"phoneNumber":1234567890,"pushToken":{"a":1}}`), 400,
-			problem(`{"id":["User id must be a string"],"firstName":["First name must be a string"],"lastName":["Last name must be a string"],"phoneNumber":["Phone number must be a string"],"pushToken":["Push token must be a string"]}`)},
+			problemBody(`{"id":["User id must be a string"],"firstName":["First name must be a string"],"lastName":["Last name must be a string"],"phoneNumber":["Phone number must be a string"],"pushToken":["Push token must be a string"]}`)},
 		{"optional fields null", put("t1", "k1", `{"id":"u1","firstName":"J","lastName":"D","phoneNumber":null,"pushToken":null}`), 400,
-			problem(`{"phoneNumber":["Phone number must be a string"],"pushToken":["Push token must be a string"]}`)},
+			problemBody(`{"phoneNumber":["Phone number must be a string"],"pushToken":["Push token must be a string"]}`)},
 
 		// Validation comes before the user lookup.
 		{"invalid body for unknown user", put("t1", "k1", `{"id":"nobody","firstName":""}`), 400,
-			problem(`{"firstName":["First name is required"],"lastName":["Last name is required"]}`)},
+			problemBody(`{"firstName":["First name is required"],"lastName":["Last name is required"]}`)},
 
 		// The user lookup, within the tenant only.
 		{"unknown user", put("t1", "k1", `{"id":"nobody","firstName":"J","lastName":"D"}`), 404, notFound("nobody")},
@@ -389,19 +389,19 @@ func TestConcurrentUpdates(t *testing.T) {
 // routes only the documented operation) still get CL2C's general shape.
 func TestRenderRoutingProblems(t *testing.T) {
 	tests := []struct {
-		p    *validation.Problem
+		p    *problem.Problem
 		code int
 		body string
 	}{
-		{&validation.Problem{Kind: validation.NotFound, Status: 404, Message: "No operation at /v1/cl2c/x"}, 404,
+		{&problem.Problem{Kind: problem.NotFound, Status: 404, Message: "No operation at /v1/cl2c/x"}, 404,
 			defaultError(404, "System.Collections.Generic.KeyNotFoundException", "No operation at /v1/cl2c/x.")},
-		{&validation.Problem{Kind: validation.MethodNotAllowed, Status: 405, Message: "Method GET is not allowed on /v1/cl2c/user"}, 405,
+		{&problem.Problem{Kind: problem.MethodNotAllowed, Status: 405, Message: "Method GET is not allowed on /v1/cl2c/user"}, 405,
 			defaultError(405, "System.Exception", "Method GET is not allowed on /v1/cl2c/user.")},
-		{&validation.Problem{Kind: validation.Kind(99), Status: 500, Message: "?"}, 500,
+		{&problem.Problem{Kind: problem.Kind(99), Status: 500, Message: "?"}, 500,
 			defaultError(500, "System.Exception", "An unexpected error occurred.")},
-		{&validation.Problem{Kind: validation.Invalid, Status: 400, Message: "tenant is required",
-			Fields: []validation.FieldProblem{{In: "header", Field: "tenant", Keyword: "required", Message: "tenant is required"}}}, 400,
-			problem(`{"tenant":["tenant is required"]}`)},
+		{&problem.Problem{Kind: problem.Invalid, Status: 400, Message: "tenant is required",
+			Fields: []problem.Field{{In: "header", Field: "tenant", Keyword: "required", Message: "tenant is required"}}}, 400,
+			problemBody(`{"tenant":["tenant is required"]}`)},
 	}
 	for _, tt := range tests {
 		rec := httptest.NewRecorder()

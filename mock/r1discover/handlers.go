@@ -10,6 +10,7 @@ import (
 
 	api "github.com/vendorsuite/contracts/generated/r1discover"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
@@ -145,24 +146,24 @@ func refuse(c echo.Context, status int, message string, errs map[string][]string
 // Render writes a validator problem in the error envelope. A body of the
 // wrong shape is refused like the rules refuse values, with 422; a body
 // that is not JSON at all is a 400.
-func Render(c echo.Context, p *validation.Problem) error {
+func Render(c echo.Context, p *problem.Problem) error {
 	switch p.Kind {
-	case validation.Invalid:
+	case problem.Invalid:
 		if emptyBody(p) {
 			return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
 		}
 		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, withRuleErrors(c, fieldErrors(p)))
-	case validation.MalformedJSON:
+	case problem.MalformedJSON:
 		return refuse(c, http.StatusBadRequest, msgNotJSON, nil)
-	case validation.BodyTooLarge:
+	case problem.BodyTooLarge:
 		return refuse(c, http.StatusRequestEntityTooLarge, sentence(p.Message), nil)
-	case validation.UnsupportedMediaType:
+	case problem.UnsupportedMediaType:
 		return refuse(c, http.StatusUnsupportedMediaType, sentence(p.Message), nil)
-	case validation.NotFound:
+	case problem.NotFound:
 		return refuse(c, http.StatusNotFound, sentence(p.Message), nil)
-	case validation.MethodNotAllowed:
+	case problem.MethodNotAllowed:
 		return refuse(c, http.StatusMethodNotAllowed, sentence(p.Message), nil)
-	case validation.Failure:
+	case problem.Failure:
 		return refuse(c, p.Status, sentence(p.Message), nil)
 	}
 	return refuse(c, http.StatusInternalServerError, msgServerError, nil)
@@ -205,7 +206,7 @@ func withRuleErrors(c echo.Context, errs map[string][]string) map[string][]strin
 
 // emptyBody reports the validator's problem for a request without a body,
 // which is no more JSON than a broken one.
-func emptyBody(p *validation.Problem) bool {
+func emptyBody(p *problem.Problem) bool {
 	for _, f := range p.Fields {
 		if f.In == "body" && f.Field == "body" && f.Keyword == "required" {
 			return true
@@ -215,7 +216,7 @@ func emptyBody(p *validation.Problem) bool {
 }
 
 // fieldErrors groups the failing fields' messages by field name.
-func fieldErrors(p *validation.Problem) map[string][]string {
+func fieldErrors(p *problem.Problem) map[string][]string {
 	errs := map[string][]string{}
 	for _, f := range p.Fields {
 		errs[f.Field] = append(errs[f.Field], fieldMessage(f))
@@ -228,7 +229,7 @@ func fieldErrors(p *validation.Problem) map[string][]string {
 
 // fieldMessage words one failing field like the 422 rules do. Every field
 // of the request body is a string, so a wrong type and null read the same.
-func fieldMessage(f validation.FieldProblem) string {
+func fieldMessage(f problem.Field) string {
 	if f.In == "body" && f.Field == "body" {
 		return msgNotObject
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/r1discover"
-	"github.com/vendorsuite/contracts/mock/validation"
 )
 
 func sp(s string) *string { return &s }
@@ -411,15 +411,15 @@ func TestConcurrentUpdates(t *testing.T) {
 // the envelope.
 func TestRenderRoutingProblems(t *testing.T) {
 	tests := []struct {
-		p    *validation.Problem
+		p    *problem.Problem
 		code int
 		body string
 	}{
-		{&validation.Problem{Kind: validation.NotFound, Status: 404, Message: "No operation at /x"}, 404, errBody("No operation at /x.")},
-		{&validation.Problem{Kind: validation.MethodNotAllowed, Status: 405, Message: "Method GET is not allowed on /x"}, 405, errBody("Method GET is not allowed on /x.")},
-		{&validation.Problem{Kind: validation.Kind(99), Status: 500}, 500, errBody("Server Error.")},
-		{&validation.Problem{Kind: validation.Invalid, Status: 400, Message: "clientId is invalid",
-			Fields: []validation.FieldProblem{{In: "path", Field: "clientId", Keyword: "pattern", Message: "clientId must match the pattern x"}}}, 422,
+		{&problem.Problem{Kind: problem.NotFound, Status: 404, Message: "No operation at /x"}, 404, errBody("No operation at /x.")},
+		{&problem.Problem{Kind: problem.MethodNotAllowed, Status: 405, Message: "Method GET is not allowed on /x"}, 405, errBody("Method GET is not allowed on /x.")},
+		{&problem.Problem{Kind: problem.Kind(99), Status: 500}, 500, errBody("Server Error.")},
+		{&problem.Problem{Kind: problem.Invalid, Status: 400, Message: "clientId is invalid",
+			Fields: []problem.Field{{In: "path", Field: "clientId", Keyword: "pattern", Message: "clientId must match the pattern x"}}}, 422,
 			invalid(`{"clientId":["clientId must match the pattern x."]}`)},
 	}
 	for _, tt := range tests {

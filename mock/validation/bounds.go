@@ -2,6 +2,7 @@ package validation
 
 import (
 	"fmt"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"strconv"
 	"strings"
 )
@@ -38,9 +39,9 @@ type frame struct {
 }
 
 // CheckBounds scans body, which must be valid JSON, and returns the first
-// bound it breaks as a FieldProblem naming where, or nil. Its cost is one
+// bound it breaks as a problem.Field naming where, or nil. Its cost is one
 // pass over the bytes with no allocation unless a bound is broken.
-func (b Bounds) CheckBounds(body []byte) *FieldProblem {
+func (b Bounds) CheckBounds(body []byte) *problem.Field {
 	var stackBuf [33]frame
 	stack := stackBuf[:0]
 	values := 0
@@ -55,7 +56,7 @@ func (b Bounds) CheckBounds(body []byte) *FieldProblem {
 				j++
 			}
 			if j-i-1 > b.MaxStringBytes {
-				return bounded(stack, "maxLength", fmt.Sprintf("is longer than %s", SizeWords(int64(b.MaxStringBytes))))
+				return bounded(stack, "maxLength", fmt.Sprintf("is longer than %s", problem.SizeWords(int64(b.MaxStringBytes))))
 			}
 			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expectKey {
 				stack[n-1].key = body[i+1 : j]
@@ -93,7 +94,7 @@ func (b Bounds) CheckBounds(body []byte) *FieldProblem {
 }
 
 // bounded words a broken bound at the value the open frames lead to.
-func bounded(stack []frame, keyword, problem string) *FieldProblem {
+func bounded(stack []frame, keyword, issue string) *problem.Field {
 	var path strings.Builder
 	for _, f := range stack {
 		if f.object {
@@ -115,5 +116,5 @@ func bounded(stack []frame, keyword, problem string) *FieldProblem {
 	if field == "" {
 		field = "body"
 	}
-	return &FieldProblem{In: "body", Field: field, Keyword: keyword, Message: field + " " + problem}
+	return &problem.Field{In: "body", Field: field, Keyword: keyword, Message: field + " " + issue}
 }

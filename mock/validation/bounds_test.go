@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -54,7 +55,7 @@ func TestSchemaErrorCostLinearWithoutBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	huge := validation.Bounds{MaxDepth: 1 << 20, MaxItems: 1 << 20, MaxValues: 1 << 20, MaxStringBytes: 1 << 20}
-	render := func(c echo.Context, p *validation.Problem) error { return c.String(p.Status, p.Message) }
+	render := func(c echo.Context, p *problem.Problem) error { return c.String(p.Status, p.Message) }
 	mw, err := validation.New(validation.Config{Document: doc, Render: render, Bounds: huge})
 	if err != nil {
 		t.Fatal(err)

@@ -10,14 +10,15 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/vendorsuite/contracts/mock/problem"
 )
 
 // fieldProblems flattens a kin-openapi validation error into one
-// FieldProblem per failing field.
-func fieldProblems(err error) []FieldProblem {
-	var out []FieldProblem
+// problem.Field per failing field.
+func fieldProblems(err error) []problem.Field {
+	var out []problem.Field
 	seen := map[string]bool{}
-	add := func(p FieldProblem) {
+	add := func(p problem.Field) {
 		key := p.In + "\x00" + p.Field + "\x00" + p.Keyword
 		if !seen[key] && len(out) < maxListedProblems {
 			seen[key] = true
@@ -44,11 +45,11 @@ func fieldProblems(err error) []FieldProblem {
 			}
 			var pe *openapi3filter.ParseError
 			if e.Parameter != nil && e.Parameter.Schema != nil && errors.As(e.Err, &pe) {
-				add(FieldProblem{In: in, Field: param, Keyword: "type", Message: param + " must be " + typeWords(e.Parameter.Schema.Value)})
+				add(problem.Field{In: in, Field: param, Keyword: "type", Message: param + " must be " + typeWords(e.Parameter.Schema.Value)})
 				return
 			}
 			if e.Err == nil {
-				add(FieldProblem{In: in, Field: fieldName(in, param, nil), Keyword: "invalid", Message: fieldName(in, param, nil) + " is invalid: " + e.Reason})
+				add(problem.Field{In: in, Field: fieldName(in, param, nil), Keyword: "invalid", Message: fieldName(in, param, nil) + " is invalid: " + e.Reason})
 				return
 			}
 			walk(e.Err, in, param)
@@ -70,7 +71,7 @@ func fieldProblems(err error) []FieldProblem {
 				return
 			}
 			name := fieldName(in, param, nil)
-			add(FieldProblem{In: in, Field: name, Keyword: "invalid", Message: name + " is invalid: " + err.Error()})
+			add(problem.Field{In: in, Field: name, Keyword: "invalid", Message: name + " is invalid: " + err.Error()})
 		}
 	}
 	walk(err, "", "")
@@ -107,10 +108,10 @@ func fieldName(in, param string, pointer []string) string {
 }
 
 // schemaProblem words one failing schema keyword.
-func schemaProblem(e *openapi3.SchemaError, in, param string) FieldProblem {
+func schemaProblem(e *openapi3.SchemaError, in, param string) problem.Field {
 	pointer := e.JSONPointer()
 	field := fieldName(in, param, pointer)
-	p := FieldProblem{In: in, Field: field, Keyword: e.SchemaField}
+	p := problem.Field{In: in, Field: field, Keyword: e.SchemaField}
 	s := e.Schema
 	switch e.SchemaField {
 	case "required":
@@ -223,8 +224,8 @@ func discriminatorValues(s *openapi3.Schema) string {
 }
 
 // SchemaProblems words a kin-openapi schema validation error of a JSON
-// document as one FieldProblem per failing field, fields named by dotted
+// document as one problem.Field per failing field, fields named by dotted
 // path ("care360.organizations.0.name").
-func SchemaProblems(err error) []FieldProblem {
+func SchemaProblems(err error) []problem.Field {
 	return fieldProblems(&openapi3filter.RequestError{RequestBody: &openapi3.RequestBody{}, Err: err})
 }

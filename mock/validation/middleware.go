@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
@@ -27,7 +28,7 @@ type Config struct {
 	// paths only, so its servers are ignored.
 	Document *openapi3.T
 	// Render writes refused requests in the vendor's envelope. Required.
-	Render Renderer
+	Render problem.Renderer
 	// MaxBodyBytes caps request bodies; DefaultMaxBodyBytes when zero.
 	MaxBodyBytes int64
 	// Bounds limit a body's shape before schema validation;
@@ -115,7 +116,7 @@ func withoutSecurity(src *openapi3.T) *openapi3.T {
 type validator struct {
 	router  routers.Router
 	options *openapi3filter.Options
-	render  Renderer
+	render  problem.Renderer
 	max     int64
 	bounds  Bounds
 }
@@ -129,15 +130,15 @@ func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (v *validator) check(c echo.Context) *Problem {
+func (v *validator) check(c echo.Context) *problem.Problem {
 	req := c.Request()
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
 		var re *routers.RouteError
 		if errors.As(err, &re) && errors.Is(re, routers.ErrMethodNotAllowed) {
-			return &Problem{Kind: MethodNotAllowed, Status: http.StatusMethodNotAllowed, Message: "Method " + req.Method + " is not allowed on " + req.URL.Path}
+			return &problem.Problem{Kind: problem.MethodNotAllowed, Status: http.StatusMethodNotAllowed, Message: "Method " + req.Method + " is not allowed on " + req.URL.Path}
 		}
-		return &Problem{Kind: NotFound, Status: http.StatusNotFound, Message: "No operation at " + req.URL.Path}
+		return &problem.Problem{Kind: problem.NotFound, Status: http.StatusNotFound, Message: "No operation at " + req.URL.Path}
 	}
 	if route.Operation.RequestBody != nil {
 		body, p := v.readBody(req)
@@ -157,7 +158,7 @@ func (v *validator) check(c echo.Context) *Problem {
 				fields = append(fields, v.refusedMembers(route.Operation.RequestBody.Value, raw)...)
 			}
 		}
-		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: fields}
+		p := &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Fields: fields}
 		p.Message = p.FieldMessages()
 		return p
 	}
@@ -165,7 +166,7 @@ func (v *validator) check(c echo.Context) *Problem {
 		kept, _ := req.Body.(interface{ ValidatedValue() any })
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		if kept == nil {
-			return &Problem{Kind: Failure, Status: http.StatusInternalServerError, Message: "The validated request body was not kept"}
+			return &problem.Problem{Kind: problem.Failure, Status: http.StatusInternalServerError, Message: "The validated request body was not kept"}
 		}
 		if p := v.keep(c, route.Operation.RequestBody.Value, kept.ValidatedValue()); p != nil {
 			return p
@@ -176,12 +177,12 @@ func (v *validator) check(c echo.Context) *Problem {
 
 // refusedMembers lists the members of a body the document's policy
 // refuses.
-func (v *validator) refusedMembers(body *openapi3.RequestBody, value any) []FieldProblem {
+func (v *validator) refusedMembers(body *openapi3.RequestBody, value any) []problem.Field {
 	policy, _ := unknownFieldsPolicy(body) // checked in New
 	if policy == ignoreUnknown {
 		return nil
 	}
-	var refused []FieldProblem
+	var refused []problem.Field
 	reduce(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
 	return refused
 }
@@ -196,12 +197,12 @@ func jsonSchema(body *openapi3.RequestBody) *openapi3.Schema {
 // keep reduces the validated body to the members its schema declares,
 // refusing the undeclared ones the document's policy refuses, and keeps
 // the result for Decode.
-func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) *Problem {
+func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) *problem.Problem {
 	policy, _ := unknownFieldsPolicy(body) // checked in New
-	var refused []FieldProblem
+	var refused []problem.Field
 	reduced, changed := reduced(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
 	if len(refused) > 0 {
-		p := &Problem{Kind: Invalid, Status: http.StatusBadRequest, Fields: refused}
+		p := &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Fields: refused}
 		p.Message = p.FieldMessages()
 		return p
 	}
@@ -218,49 +219,37 @@ func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) 
 
 // readBody enforces the media type and the size limit and checks that the
 // body is JSON, before schema validation words anything.
-func (v *validator) readBody(req *http.Request) ([]byte, *Problem) {
+func (v *validator) readBody(req *http.Request) ([]byte, *problem.Problem) {
 	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || mediaType != echo.MIMEApplicationJSON {
-		return nil, &Problem{Kind: UnsupportedMediaType, Status: http.StatusUnsupportedMediaType, Message: "Content-Type must be application/json"}
+		return nil, &problem.Problem{Kind: problem.UnsupportedMediaType, Status: http.StatusUnsupportedMediaType, Message: "Content-Type must be application/json"}
 	}
 	if req.ContentLength > v.max {
 		return nil, v.tooLarge()
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, v.max+1))
 	if err != nil {
-		return nil, &Problem{Kind: MalformedJSON, Status: http.StatusBadRequest, Message: "The request body could not be read"}
+		return nil, &problem.Problem{Kind: problem.MalformedJSON, Status: http.StatusBadRequest, Message: "The request body could not be read"}
 	}
 	if int64(len(body)) > v.max {
 		return nil, v.tooLarge()
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, &Problem{Kind: Invalid, Status: http.StatusBadRequest, Message: "body is required",
-			Fields: []FieldProblem{{In: "body", Field: "body", Keyword: "required", Message: "body is required"}}}
+		return nil, &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: "body is required",
+			Fields: []problem.Field{{In: "body", Field: "body", Keyword: "required", Message: "body is required"}}}
 	}
 	if err := jsonSyntax(body); err != nil {
-		return nil, &Problem{Kind: MalformedJSON, Status: http.StatusBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
+		return nil, &problem.Problem{Kind: problem.MalformedJSON, Status: http.StatusBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
 	}
 	if f := v.bounds.CheckBounds(body); f != nil {
-		return nil, &Problem{Kind: Invalid, Status: http.StatusBadRequest, Message: f.Message, Fields: []FieldProblem{*f}}
+		return nil, &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: f.Message, Fields: []problem.Field{*f}}
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
 }
 
-func (v *validator) tooLarge() *Problem {
-	return &Problem{Kind: BodyTooLarge, Status: http.StatusRequestEntityTooLarge, Message: "The request body exceeds the " + SizeWords(v.max) + " limit"}
-}
-
-// SizeWords writes a byte count the way limits are quoted in messages.
-func SizeWords(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
+func (v *validator) tooLarge() *problem.Problem {
+	return &problem.Problem{Kind: problem.BodyTooLarge, Status: http.StatusRequestEntityTooLarge, Message: "The request body exceeds the " + problem.SizeWords(v.max) + " limit"}
 }
 
 // jsonSyntax reports the first syntax error of body, or a trailing value.
@@ -289,7 +278,7 @@ func ShortSchemaError(e *openapi3.SchemaError) string {
 }
 
 // ForDocument returns the validator for one of the embedded documents.
-func ForDocument(name string, render Renderer, maxBody int64) (echo.MiddlewareFunc, error) {
+func ForDocument(name string, render problem.Renderer, maxBody int64) (echo.MiddlewareFunc, error) {
 	doc, err := openapi.Load(name)
 	if err != nil {
 		return nil, err

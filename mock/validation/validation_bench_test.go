@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/mock/cmd/loadgen/workload"
+	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -34,7 +35,7 @@ func BenchmarkValidate(b *testing.B) {
 	invalid.Body = []byte(`{"action":"UPDATE_PROFILE","data":{"email":42,"dob":"tomorrow","gender":"X","languagePreferences":"en"}}`)
 	cases = append(cases, tc{"invalid-profile", openapi.Care360, &invalid, http.StatusBadRequest})
 
-	render := func(c echo.Context, p *validation.Problem) error { return c.String(p.Status, p.Message) }
+	render := func(c echo.Context, p *problem.Problem) error { return c.String(p.Status, p.Message) }
 	next := func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }
 	e := echo.New()
 	for _, c := range cases {

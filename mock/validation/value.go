@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/vendorsuite/contracts/mock/problem"
 )
 
 // UnknownFieldsExtension on an operation's requestBody says what the mock
@@ -228,14 +229,14 @@ func chosenBranch(s *openapi3.Schema, obj map[string]any, opts []openapi3.Schema
 
 // reduce returns v with every object member its schema does not declare
 // removed, and lists the members the policy refuses (by dotted path).
-func reduce(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]FieldProblem) any {
+func reduce(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]problem.Field) any {
 	out, _ := reduced(s, v, path, policy, opts, refused)
 	return out
 }
 
 // reduced is reduce that also reports whether anything was removed; when
 // nothing was, v itself is returned rather than a copy.
-func reduced(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]FieldProblem) (any, bool) {
+func reduced(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]problem.Field) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		props, additional, ok := declared(s, x, opts)
@@ -319,19 +320,19 @@ func extend(path []string, name string) []string {
 
 // unknownMember words a member the schema does not declare, when the
 // policy refuses it.
-func unknownMember(name string, props openapi3.Schemas, at []string, policy unknownFields) (FieldProblem, bool) {
+func unknownMember(name string, props openapi3.Schemas, at []string, policy unknownFields) (problem.Field, bool) {
 	field := fieldName("body", "", at)
 	for known := range props {
 		if strings.EqualFold(known, name) {
 			if policy == ignoreUnknown {
-				return FieldProblem{}, false
+				return problem.Field{}, false
 			}
-			return FieldProblem{In: "body", Field: field, Keyword: "unknown",
+			return problem.Field{In: "body", Field: field, Keyword: "unknown",
 				Message: field + " is not a field; the field is spelled " + known}, true
 		}
 	}
 	if policy != refuseUnknown {
-		return FieldProblem{}, false
+		return problem.Field{}, false
 	}
-	return FieldProblem{In: "body", Field: field, Keyword: "unknown", Message: field + " is not a field"}, true
+	return problem.Field{In: "body", Field: field, Keyword: "unknown", Message: field + " is not a field"}, true
 }

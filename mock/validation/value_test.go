@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/vendorsuite/contracts/mock/problem"
 )
 
 func TestCalendarDatesAndEmailAddresses(t *testing.T) {
@@ -46,7 +47,7 @@ func TestReduceKeepsOnlyDeclaredMembers(t *testing.T) {
 	}
 	body := map[string]any{"action": "P", "Action": "E", "data": map[string]any{
 		"email": "a@example.com", "DOB": "garbage", "dob": "1995-10-01", "newEmail": "x@example.com", "colour": "blue"}}
-	var refused []FieldProblem
+	var refused []problem.Field
 	got := reduce(root, body, nil, ignoreUnknown, nil, &refused)
 	want := map[string]any{"action": "P", "data": map[string]any{"email": "a@example.com", "dob": "1995-10-01"}}
 	if !reflect.DeepEqual(got, want) || len(refused) != 0 {
@@ -87,7 +88,7 @@ func TestReduceCopiesOnlyWhatItChanges(t *testing.T) {
 		"list": []any{map[string]any{"code": "en"}, map[string]any{"code": "fr"}}}
 	for range 50 { // map order differs from run to run
 		body := input()
-		var refused []FieldProblem
+		var refused []problem.Field
 		if got := reduce(root, body, nil, ignoreUnknown, nil, &refused); !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
@@ -96,7 +97,7 @@ func TestReduceCopiesOnlyWhatItChanges(t *testing.T) {
 		}
 	}
 	clean := map[string]any{"a": "1", "list": []any{map[string]any{"code": "en"}}}
-	var refused []FieldProblem
+	var refused []problem.Field
 	got, changed := reduced(root, clean, nil, ignoreUnknown, nil, &refused)
 	if changed || reflect.ValueOf(got).UnsafePointer() != reflect.ValueOf(clean).UnsafePointer() {
 		t.Fatalf("a value with nothing to drop was copied (changed %v)", changed)

@@ -1,9 +1,11 @@
-// Package validation checks requests against an OpenAPI document before they
-// reach a vendor's handlers, and describes what is wrong as a Problem that
-// each vendor renders in its own error envelope.
-package validation
+// Package problem describes why the mock refuses a request, whoever
+// refuses it: the validator (schema, body size, media type), routing (no
+// such operation), a fault rule, a limit, a session guard. Each vendor
+// renders a Problem in its own error envelope.
+package problem
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -31,8 +33,8 @@ const (
 	Failure
 )
 
-// FieldProblem is one failing field or parameter.
-type FieldProblem struct {
+// Field is one failing field or parameter.
+type Field struct {
 	// In is where the field lives: "body", "query", "path" or "header".
 	In string
 	// Field is the parameter name, or the body field as a dotted path
@@ -45,7 +47,7 @@ type FieldProblem struct {
 	Message string
 }
 
-// Problem is a request the validator refused. Vendors render it.
+// Problem is a refused request. Vendors render it.
 type Problem struct {
 	Kind   Kind
 	Status int
@@ -53,7 +55,7 @@ type Problem struct {
 	Message string
 	// Fields lists every failing field for Kind Invalid, in document order
 	// of discovery, without duplicates.
-	Fields []FieldProblem
+	Fields []Field
 }
 
 func (p *Problem) Error() string { return p.Message }
@@ -73,3 +75,15 @@ func (p *Problem) FieldMessages() string {
 
 // Renderer writes a Problem in a vendor's own error envelope.
 type Renderer func(c echo.Context, p *Problem) error
+
+// SizeWords writes a byte count the way limits are quoted in messages.
+func SizeWords(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
