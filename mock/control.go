@@ -124,7 +124,7 @@ func (h *control) RunReplay(c echo.Context, params mockcontrol.RunReplayParams) 
 		return controlError(c, http.StatusBadRequest, "the request body could not be read")
 	}
 	if int64(len(body)) > h.m.maxControl {
-		return controlError(c, http.StatusRequestEntityTooLarge, "The request body exceeds the "+validation.SizeWords(h.m.maxControl)+" limit")
+		return controlError(c, http.StatusRequestEntityTooLarge, "The request body exceeds the "+problem.SizeWords(h.m.maxControl)+" limit")
 	}
 	name := fmt.Sprintf("replay-%d", h.m.replays.Add(1))
 	if params.Session != nil {
@@ -237,7 +237,7 @@ func (h *control) ListRequests(c echo.Context, params mockcontrol.ListRequestsPa
 		if params.Name != nil && *params.Name != "" {
 			name = *params.Name
 		}
-		out, err := recordScenario(name, entries, refs)
+		out, err := recordScenario(name, entries, refs, h.m.known)
 		if err != nil {
 			return err
 		}

@@ -187,7 +187,7 @@ func TestControlBadInput(t *testing.T) {
 }
 
 func TestVendorsCanBeRestricted(t *testing.T) {
-	m, err := mock.New(mock.Options{Vendors: []string{mock.CL2C}})
+	m, err := mock.New(mock.Options{Vendors: []string{"cl2c"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
-	"github.com/vendorsuite/contracts/mock/care360"
-	"github.com/vendorsuite/contracts/mock/cl2c"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
-	"github.com/vendorsuite/contracts/mock/r1discover"
+	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
 // faultKey marks a request a fault rule applied to, for the journal.
@@ -86,7 +84,7 @@ func (f *faultSet) clear() {
 // take finds the first rule matching the request, counts the hit, retires
 // the rule when its times are used up, and returns the rule with the delay
 // to apply.
-func (f *faultSet) take(req *http.Request) (*mockcontrol.FaultRule, time.Duration) {
+func (f *faultSet) take(req *http.Request, credentialOf func(*http.Request) vendordef.Credential) (*mockcontrol.FaultRule, time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.rules) == 0 {
@@ -117,7 +115,7 @@ func (r *fault) snapshot() mockcontrol.FaultRule {
 	return rule
 }
 
-func (r *fault) matches(req *http.Request, cred credential) bool {
+func (r *fault) matches(req *http.Request, cred vendordef.Credential) bool {
 	m := r.rule.Match
 	if m.Method != nil && *m.Method != "" && !strings.EqualFold(*m.Method, req.Method) {
 		return false
@@ -131,7 +129,7 @@ func (r *fault) matches(req *http.Request, cred credential) bool {
 			return false
 		}
 	}
-	if m.Credential != nil && *m.Credential != "" && !cred.matches(*m.Credential) {
+	if m.Credential != nil && *m.Credential != "" && !cred.Matches(*m.Credential) {
 		return false
 	}
 	return true
@@ -192,7 +190,7 @@ func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 		if isControl(req.URL.Path) {
 			return next(c)
 		}
-		rule, delay := sessionOf(c).faults.take(req)
+		rule, delay := sessionOf(c).faults.take(req, m.credentialOf)
 		if rule == nil {
 			return next(c)
 		}
@@ -262,14 +260,14 @@ func (m *Mock) respondFault(c echo.Context, rule *mockcontrol.FaultRule) error {
 	case rule.Drop != nil && *rule.Drop:
 		return m.dropConnection(c)
 	case rule.Unavailable != nil && *rule.Unavailable:
-		return renderVendor(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
+		return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
 	case rule.RateLimit != nil:
 		if rule.RateLimit.RetryAfterSeconds != nil {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(*rule.RateLimit.RetryAfterSeconds))
 		}
-		return renderVendor(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
+		return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusTooManyRequests, Message: "Too Many Requests"})
 	case rule.VendorError != nil:
-		return renderVendor(c, &problem.Problem{Kind: problem.Failure, Status: rule.VendorError.Status, Message: rule.VendorError.Message})
+		return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: rule.VendorError.Status, Message: rule.VendorError.Message})
 	case rule.Response != nil:
 		if rule.Response.Headers != nil {
 			for k, v := range *rule.Response.Headers {
@@ -300,20 +298,6 @@ func (m *Mock) dropConnection(c echo.Context) error {
 	// No connection to drop (an in-process recorder): abort the handler,
 	// which the HTTP server answers by resetting the stream.
 	panic(http.ErrAbortHandler)
-}
-
-// renderVendor writes a problem in the envelope of the vendor whose path
-// was asked for.
-func renderVendor(c echo.Context, p *problem.Problem) error {
-	switch VendorOf(c.Request().URL.Path) {
-	case Care360:
-		return care360.Render(c, p)
-	case CL2C:
-		return cl2c.Render(c, p)
-	case R1Discover:
-		return r1discover.Render(c, p)
-	}
-	return controlError(c, p.Status, p.Message)
 }
 
 // discard swallows a response carried out under applyFirst.

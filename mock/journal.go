@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/redact"
+	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
 // DefaultJournalSize is how many requests a journal keeps by default.
@@ -35,7 +36,7 @@ const journalBodyCap = 64 << 10
 // entries, so a request that is never looked at costs few allocations.
 type entry struct {
 	view   mockcontrol.JournalEntry
-	secret credential
+	secret vendordef.Credential
 	size   int64 // bytes the entry holds, as counted against the budgets
 	at     time.Time
 	// headers holds name, value pairs, secrets already redacted.
@@ -62,11 +63,6 @@ func (e *entry) complete() {
 	}
 }
 
-// credential is what a vendor request authenticated with.
-type credential struct {
-	vendor, value, tenant string
-}
-
 // entryOverhead approximates the bytes of an entry besides its strings
 // and bodies (the time included).
 const entryOverhead = 288
@@ -75,7 +71,7 @@ const entryOverhead = 288
 func (e *entry) measure() int64 {
 	v := &e.view
 	n := entryOverhead + len(v.Path) + len(v.Query) + len(v.Method) +
-		len(e.secret.value) + len(e.secret.tenant) + len(e.bodies)
+		len(e.secret.Value) + len(e.secret.Scope) + len(e.bodies)
 	for _, s := range e.headers {
 		n += len(s) + 16
 	}
@@ -316,14 +312,14 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		e := entry{
 			view: mockcontrol.JournalEntry{
-				Vendor:     VendorOf(req.URL.Path),
+				Vendor:     m.vendorOf(req.URL.Path).Name,
 				Method:     req.Method,
 				Path:       req.URL.Path,
 				Query:      redact.Query(req.URL.RawQuery),
 				Status:     res.Status,
 				DurationMs: float32(time.Since(start).Microseconds()) / 1000,
 			},
-			secret:  credentialOf(req),
+			secret:  m.credentialOf(req),
 			at:      start,
 			headers: redactedHeaders(req.Header),
 		}
@@ -361,22 +357,10 @@ func redactedHeaders(h http.Header) []string {
 
 func strPtr(s string) *string { return &s }
 
-// credentialOf reads the credential a vendor request carries. Header
-// names are spelt canonically, so the look-ups allocate nothing.
-func credentialOf(req *http.Request) credential {
-	switch VendorOf(req.URL.Path) {
-	case Care360:
-		return credential{vendor: Care360, value: req.Header.Get("Cv-Api-Key")}
-	case CL2C:
-		return credential{vendor: CL2C, value: req.Header.Get("X-Api-Key"), tenant: req.Header.Get("Tenant")}
-	case R1Discover:
-		token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
-		return credential{vendor: R1Discover, value: token}
+// credentialOf reads the credential a vendor request carries.
+func (m *Mock) credentialOf(req *http.Request) vendordef.Credential {
+	if v := m.vendorOf(req.URL.Path); v.Credential != nil {
+		return v.Credential(req)
 	}
-	return credential{}
-}
-
-// matches reports whether the credential is, or names, want.
-func (c credential) matches(want string) bool {
-	return want != "" && (c.value == want || (c.tenant != "" && c.tenant == want))
+	return vendordef.Credential{}
 }

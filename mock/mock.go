@@ -20,32 +20,22 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
-	"github.com/vendorsuite/contracts/mock/care360"
-	"github.com/vendorsuite/contracts/mock/cl2c"
 	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/problem"
-	"github.com/vendorsuite/contracts/mock/r1discover"
 	"github.com/vendorsuite/contracts/mock/redact"
+	"github.com/vendorsuite/contracts/mock/registry"
 	"github.com/vendorsuite/contracts/mock/validation"
+	"github.com/vendorsuite/contracts/mock/vendordef"
 )
-
-// Vendor names, as --vendors and the fixture document spell them.
-const (
-	Care360    = "care360"
-	CL2C       = "cl2c"
-	R1Discover = "r1discover"
-)
-
-// AllVendors lists every vendor the mock serves.
-var AllVendors = []string{Care360, CL2C, R1Discover}
 
 // Options configures a Mock. The zero value serves every vendor with the
 // embedded default fixtures.
 type Options struct {
 	// Fixtures is the startup world; nil means the embedded defaults.
 	Fixtures *fixtures.Document
-	// Vendors restricts the vendors served; empty means all.
+	// Vendors restricts the vendors served, by registry name; empty means
+	// every registered vendor.
 	Vendors []string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
@@ -118,18 +108,21 @@ type Mock struct {
 	// startup is the startup world as gzipped JSON: a small fraction of
 	// the memory of the decoded document, which a large world would
 	// otherwise keep alive next to its stores only for resets.
-	startup     []byte
-	main        *session // the default world, journal and faults
-	sessions    sessions
-	vendors     []string
-	log         *slog.Logger
-	maxControl  int64
-	journalSize int
+	startup  []byte
+	main     *session // the default world, journal and faults
+	sessions sessions
+	vendors  []string
+	// known are the registered vendors, each with its part of every
+	// world; served are those whose routes are mounted.
+	known, served []vendordef.Vendor
+	log           *slog.Logger
+	maxControl    int64
+	journalSize   int
 	// journalBudget is shared by every session's journal.
 	journalBudget *byteBudget
 	// startupCredentials are the credentials of the startup fixtures: a
 	// vendor request carrying one may create the session it names.
-	startupCredentials map[credential]bool
+	startupCredentials map[vendordef.Credential]bool
 	replays            atomic.Int64 // numbers the sessions replays run in
 }
 
@@ -140,14 +133,18 @@ func New(opts Options) (*Mock, error) {
 	if startup == nil {
 		startup = fixtures.Default()
 	}
+	known := registry.All()
 	vendors := opts.Vendors
 	if len(vendors) == 0 {
-		vendors = AllVendors
+		vendors = registry.Names()
 	}
-	for _, v := range vendors {
-		if !slices.Contains(AllVendors, v) {
-			return nil, fmt.Errorf("unknown vendor %q (known: %s)", v, strings.Join(AllVendors, ", "))
+	var served []vendordef.Vendor
+	for _, name := range vendors {
+		v, ok := registry.Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown vendor %q (known: %s)", name, strings.Join(registry.Names(), ", "))
 		}
+		served = append(served, v)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -176,7 +173,7 @@ func New(opts Options) (*Mock, error) {
 	if opts.JournalTotalBytes <= 0 {
 		opts.JournalTotalBytes = DefaultJournalTotalBytes
 	}
-	s, err := build(startup, opts.MaxUsersPerOrganization)
+	s, err := build(known, startup, opts.MaxUsersPerOrganization)
 	if err != nil {
 		return nil, err
 	}
@@ -186,11 +183,11 @@ func New(opts Options) (*Mock, error) {
 	}
 	opts.Fixtures = nil
 	m := &Mock{
-		opts: opts, startup: startupJSON, vendors: vendors, log: opts.Logger,
+		opts: opts, startup: startupJSON, vendors: vendors, known: known, served: served, log: opts.Logger,
 		maxControl: opts.MaxControlBodyBytes, journalSize: opts.JournalSize,
 		sessions:           sessions{byName: map[string]*session{}, idle: opts.SessionIdle, max: opts.MaxSessions},
 		journalBudget:      &byteBudget{limit: opts.JournalTotalBytes},
-		startupCredentials: credentialsOf(startup),
+		startupCredentials: credentialsOf(known, startup),
 	}
 	m.main = m.newSession("", s)
 
@@ -201,21 +198,10 @@ func New(opts Options) (*Mock, error) {
 	// (ServeHTTP runs this chain), so middleware goes here, not to e.Use.
 	m.serve = composeOnce(e, []echo.MiddlewareFunc{rewriteSessionPath},
 		m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.journalize, m.countChanges, recoverPanics, m.injectFaults, m.holdWorld)
-	world := func(c echo.Context) *world { return sessionOf(c).world }
-	register := map[string]func() error{
-		Care360: func() error {
-			return care360.Register(e, func(c echo.Context) *care360.Store { return world(c).care360 }, opts.MaxBodyBytes)
-		},
-		CL2C: func() error {
-			return cl2c.Register(e, func(c echo.Context) *cl2c.Store { return world(c).cl2c }, opts.MaxBodyBytes)
-		},
-		R1Discover: func() error {
-			return r1discover.Register(e, func(c echo.Context) *r1discover.Store { return world(c).r1 }, opts.MaxBodyBytes)
-		},
-	}
-	for _, v := range vendors {
-		if err := register[v](); err != nil {
-			return nil, fmt.Errorf("%s: %w", v, err)
+	for _, v := range served {
+		store := func(c echo.Context) vendordef.Store { return sessionOf(c).world.stores[v.Name] }
+		if err := v.Register(e, nil, store, opts.MaxBodyBytes); err != nil {
+			return nil, fmt.Errorf("%s: %w", v.Name, err)
 		}
 	}
 	if !opts.NoControl {
@@ -308,9 +294,9 @@ func (m *Mock) startupDocument() (*fixtures.Document, error) {
 func (m *Mock) startupWorld() (stores, error) {
 	doc, err := m.startupDocument()
 	if err != nil {
-		return stores{}, err
+		return nil, err
 	}
-	return build(doc, m.opts.MaxUsersPerOrganization)
+	return build(m.known, doc, m.opts.MaxUsersPerOrganization)
 }
 
 func (m *Mock) reset(w *world) {
@@ -480,24 +466,15 @@ func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 
 func isControl(path string) bool { return strings.HasPrefix(path, "/__mock/") || path == "/__mock" }
 
-// VendorOf names the vendor whose paths hold path, or "". R1 Discover
-// owns /api/v1/companies; Care360 every other path under /api/v1/; CL2C
-// /v1/cl2c. An unknown path under a vendor's paths is that vendor's 404.
-func VendorOf(path string) string {
-	switch {
-	case under(path, "/api/v1/companies"):
-		return R1Discover
-	case under(path, "/api/v1"):
-		return Care360
-	case under(path, "/v1/cl2c"):
-		return CL2C
-	}
-	return ""
-}
+// VendorOf names the registered vendor whose paths hold path, or "". An
+// unknown path under a vendor's paths is that vendor's 404.
+func VendorOf(path string) string { return registry.VendorOf(path) }
 
-// under reports whether path is prefix or below it.
-func under(path, prefix string) bool {
-	return path == prefix || strings.HasPrefix(path, prefix+"/")
+// vendorOf finds the registered vendor whose paths hold path; its Name is
+// "" when there is none.
+func (m *Mock) vendorOf(path string) vendordef.Vendor {
+	v, _ := registry.Owner(m.known, path)
+	return v
 }
 
 // handleError renders every error that reaches Echo in the envelope of the
@@ -529,20 +506,28 @@ func (m *Mock) handleError(err error, c echo.Context) {
 	}
 }
 
-// renderProblem writes p in the envelope of the vendor whose path was asked
-// for, or in the control API's body for other paths.
+// renderProblem writes p in the envelope of the served vendor whose path
+// was asked for, or of a served vendor that answers for that path when its
+// owner is not served, or in the control API's body for other paths.
 func (m *Mock) renderProblem(c echo.Context, p *problem.Problem) error {
-	if vendor := VendorOf(c.Request().URL.Path); vendor != "" && slices.Contains(m.vendors, vendor) {
-		return renderVendor(c, p)
+	path := c.Request().URL.Path
+	if v, ok := registry.Owner(m.served, path); ok && v.Name == m.vendorOf(path).Name {
+		return v.Render(c, p)
 	}
-	// The other vendor under /api/v1 answers for one that is not served.
-	if path := c.Request().URL.Path; under(path, "/api/v1") {
-		switch {
-		case slices.Contains(m.vendors, R1Discover):
-			return r1discover.Render(c, p)
-		case slices.Contains(m.vendors, Care360):
-			return care360.Render(c, p)
+	best := -1
+	var answering vendordef.Vendor
+	for _, v := range m.served {
+		if n, ok := v.Answers(path); ok && n > best {
+			best, answering = n, v
 		}
+	}
+	if best < 0 {
+		if v, ok := registry.Owner(m.served, path); ok {
+			answering, best = v, 0
+		}
+	}
+	if best >= 0 {
+		return answering.Render(c, p)
 	}
 	return controlError(c, p.Status, p.Message)
 }
@@ -589,7 +574,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 				slog.String("method", req.Method),
 				slog.String("path", req.URL.Path),
 				slog.String("query", redact.Query(req.URL.RawQuery)),
-				slog.String("vendor", VendorOf(req.URL.Path)),
+				slog.String("vendor", m.vendorOf(req.URL.Path).Name),
 				slog.Int("status", c.Response().Status),
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("duration", time.Since(start)),

@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -11,37 +12,13 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/redact"
+	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
 // accountOf names the fixture account a credential belongs to, as a
-// reference ("care360.org_demo", "cl2c.tenant-demo", "r1discover.0"), or
-// "" when it opens none. Recorded scenarios and the journal name accounts
-// this way instead of showing secrets.
-type accountOf func(credential) string
-
-// accountOf asks the world's stores, under its read lock, which account
-// a credential opens.
-func (w *world) accountOf(c credential) string {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	var id string
-	switch c.vendor {
-	case Care360:
-		id = w.care360.AccountOf(c.value)
-	case CL2C:
-		id = w.cl2c.AccountOf(c.tenant, c.value)
-	case R1Discover:
-		id = w.r1.AccountOf(c.value)
-	}
-	if id == "" {
-		return ""
-	}
-	return c.vendor + "." + id
-}
-
-// replayedHeaders are the request headers a recorded step keeps; the rest
-// (User-Agent, Content-Length, ...) belong to the client that was used.
-var replayedHeaders = []string{"Content-Type", "Accept", "Tenant", "Cv-Api-Key", "X-Api-Key", "Authorization"}
+// reference ("care360.org_demo"), or "" when it opens none: see
+// world.accountOf.
+type accountOf func(vendordef.Credential) string
 
 // volatileFields differ on every answer (generated ids), so recorded
 // expectations leave them out.
@@ -50,7 +27,7 @@ var volatileFields = map[string]bool{"errorId": true, "instance": true}
 // recordScenario writes journal entries as a scenario file whose replay,
 // from the same starting world, gets the same answers. Credentials become
 // ${credential.<vendor>.<account>} references.
-func recordScenario(name string, entries []entry, r accountOf) ([]byte, error) {
+func recordScenario(name string, entries []entry, r accountOf, known []vendordef.Vendor) ([]byte, error) {
 	doc := mapping("name", scalar(name))
 	vendors := map[string]bool{}
 	for _, e := range entries {
@@ -73,7 +50,7 @@ func recordScenario(name string, entries []entry, r accountOf) ([]byte, error) {
 	}
 	steps := &yaml.Node{Kind: yaml.SequenceNode}
 	for i, e := range entries {
-		step, err := recordStep(i+1, e, r)
+		step, err := recordStep(i+1, e, r, known)
 		if err != nil {
 			return nil, err
 		}
@@ -102,8 +79,8 @@ func recordFaults(entries []entry, r accountOf) (*yaml.Node, error) {
 		if _, seen := rules[id]; !seen {
 			rule := *applied
 			rule.Id, rule.Hits = nil, nil
-			if m := rule.Match; m.Credential != nil && *m.Credential != "" && *m.Credential != e.secret.tenant {
-				if ref := r(e.secret); ref != "" && e.secret.matches(*m.Credential) {
+			if m := rule.Match; m.Credential != nil && *m.Credential != "" && *m.Credential != e.secret.Scope {
+				if ref := r(e.secret); ref != "" && e.secret.Matches(*m.Credential) {
 					m.Credential = strPtr("${credential." + ref + "}")
 				} else {
 					m.Credential = nil
@@ -136,7 +113,7 @@ func recordFaults(entries []entry, r accountOf) (*yaml.Node, error) {
 	return out, nil
 }
 
-func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {
+func recordStep(n int, e entry, r accountOf, vendors []vendordef.Vendor) (*yaml.Node, error) {
 	v := e.view
 	req := mapping("method", scalar(v.Method), "path", scalar(v.Path))
 	if v.Query != "" {
@@ -156,8 +133,17 @@ func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {
 	}
 	headers := &yaml.Node{Kind: yaml.MappingNode}
 	ref := r(e.secret)
-	for _, h := range replayedHeaders {
-		val, ok := v.Headers[h]
+	var prefix map[string]string
+	replayed := []string{"Content-Type", "Accept"}
+	for _, vd := range vendors {
+		if vd.Name == e.secret.Vendor {
+			replayed = append(append(replayed, vd.Headers...), vd.SecretHeaders...)
+			prefix = vd.SecretPrefix
+		}
+	}
+	// Headers are written as the vendor spells them.
+	for _, h := range replayed {
+		val, ok := v.Headers[http.CanonicalHeaderKey(h)]
 		if !ok {
 			continue
 		}
@@ -165,12 +151,9 @@ func recordStep(n int, e entry, r accountOf) (*yaml.Node, error) {
 			if ref == "" {
 				continue // an unknown credential cannot be replayed; the step shows that
 			}
-			val = "${credential." + ref + "}"
-			if h == "Authorization" {
-				val = "Bearer " + val
-			}
+			val = prefix[h] + "${credential." + ref + "}"
 		}
-		addPair(headers, headerName(h), scalar(val))
+		addPair(headers, h, scalar(val))
 	}
 	if len(headers.Content) > 0 {
 		addPair(req, "headers", headers)
@@ -232,18 +215,6 @@ func flatten(path string, v any, into *yaml.Node) {
 		_ = node.Encode(x)
 		addPair(into, path, node)
 	}
-}
-
-func headerName(canonical string) string {
-	switch canonical {
-	case "Cv-Api-Key":
-		return "cv-api-key"
-	case "X-Api-Key":
-		return "X-API-Key"
-	case "Tenant":
-		return "tenant"
-	}
-	return canonical
 }
 
 func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

@@ -17,6 +17,7 @@ import (
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/problem"
+	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
 // SessionHeader names the session a request belongs to.
@@ -41,7 +42,7 @@ type session struct {
 
 func (m *Mock) newSession(name string, s stores) *session {
 	now := time.Now()
-	sess := &session{name: name, world: &world{maxUsers: m.opts.MaxUsersPerOrganization},
+	sess := &session{name: name, world: &world{maxUsers: m.opts.MaxUsersPerOrganization, vendors: m.known},
 		journal: newJournal(m.journalSize, m.opts.JournalBytes, m.journalBudget), faults: &faultSet{}, created: now}
 	sess.world.install(s)
 	sess.lastUsed.Store(now.UnixNano())
@@ -175,7 +176,7 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 				Message: "The session name " + strconv.Quote(name) + " is not valid: it must match " + sessionName.String()})
 		}
 		var create func() (*session, error)
-		if isControl(req.URL.Path) || m.startupCredentials[credentialOf(req)] {
+		if isControl(req.URL.Path) || m.startupCredentials[m.credentialOf(req)] {
 			create = func() (*session, error) {
 				built, err := m.startupWorld()
 				if err != nil {
@@ -208,35 +209,19 @@ func (m *Mock) sessionRefused(c echo.Context, name string, err error) error {
 
 // credentialsOf lists the credentials a fixture document opens, to tell
 // which requests may create a session from it.
-func credentialsOf(doc *fixtures.Document) map[credential]bool {
-	out := map[credential]bool{}
-	if doc.Care360 != nil {
-		for _, o := range doc.Care360.Organizations {
-			for _, k := range o.ApiKeys {
-				out[credential{vendor: Care360, value: k}] = true
-			}
+func credentialsOf(vendors []vendordef.Vendor, doc *fixtures.Document) map[vendordef.Credential]bool {
+	out := map[vendordef.Credential]bool{}
+	for _, v := range vendors {
+		for _, c := range v.Credentials(doc) {
+			out[c] = true
 		}
 	}
-	if doc.Cl2c != nil {
-		for _, t := range doc.Cl2c.Tenants {
-			for _, k := range t.ApiKeys {
-				out[credential{vendor: CL2C, value: k, tenant: t.Id}] = true
-			}
-		}
-	}
-	if doc.R1discover != nil {
-		for _, t := range doc.R1discover.Tokens {
-			out[credential{vendor: R1Discover, value: t.Token}] = true
-		}
-	}
-	delete(out, credential{vendor: Care360})
-	delete(out, credential{vendor: R1Discover})
 	return out
 }
 
 // replaceSession creates or replaces a named session's world.
 func (m *Mock) replaceSession(name string, doc *fixtures.Document) (*session, error) {
-	built, err := build(doc, m.opts.MaxUsersPerOrganization)
+	built, err := build(m.known, doc, m.opts.MaxUsersPerOrganization)
 	if err != nil {
 		return nil, err
 	}

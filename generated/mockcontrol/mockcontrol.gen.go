@@ -94,27 +94,6 @@ func (e ReplayStepOutcome) Valid() bool {
 	}
 }
 
-// Defines values for ListRequestsParamsVendor.
-const (
-	VendorCL2C       ListRequestsParamsVendor = "cl2c"
-	VendorCare360    ListRequestsParamsVendor = "care360"
-	VendorR1Discover ListRequestsParamsVendor = "r1discover"
-)
-
-// Valid indicates whether the value is a known member of the ListRequestsParamsVendor enum.
-func (e ListRequestsParamsVendor) Valid() bool {
-	switch e {
-	case VendorCL2C:
-		return true
-	case VendorCare360:
-		return true
-	case VendorR1Discover:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListRequestsParamsFormat.
 const (
 	FormatJSON     ListRequestsParamsFormat = "json"
@@ -381,9 +360,10 @@ type FaultVendorError struct {
 // FixtureDocument A whole mock world, or a part of one to add. Each vendor section is
 // optional; a section left out means no entries of that vendor.
 type FixtureDocument struct {
-	Care360    *Care360Fixtures    `json:"care360,omitempty"`
-	Cl2c       *Cl2cFixtures       `json:"cl2c,omitempty"`
-	R1discover *R1DiscoverFixtures `json:"r1discover,omitempty"`
+	Care360              *Care360Fixtures                  `json:"care360,omitempty"`
+	Cl2c                 *Cl2cFixtures                     `json:"cl2c,omitempty"`
+	R1discover           *R1DiscoverFixtures               `json:"r1discover,omitempty"`
+	AdditionalProperties map[string]map[string]interface{} `json:"-"`
 }
 
 // Health The mock's liveness answer.
@@ -600,9 +580,10 @@ type SessionList struct {
 
 // StateSummary How many entries of each kind the state holds after a change.
 type StateSummary struct {
-	Care360    Care360Summary    `json:"care360"`
-	Cl2c       Cl2cSummary       `json:"cl2c"`
-	R1discover R1DiscoverSummary `json:"r1discover"`
+	Care360              Care360Summary            `json:"care360"`
+	Cl2c                 Cl2cSummary               `json:"cl2c"`
+	R1discover           R1DiscoverSummary         `json:"r1discover"`
+	AdditionalProperties map[string]map[string]int `json:"-"`
 }
 
 // MockSession defines model for MockSession.
@@ -671,8 +652,8 @@ type ClearRequestsParams struct {
 
 // ListRequestsParams defines parameters for ListRequests.
 type ListRequestsParams struct {
-	// Vendor Only requests to this vendor.
-	Vendor *ListRequestsParamsVendor `form:"vendor,omitempty" json:"vendor,omitempty"`
+	// Vendor Only requests to this vendor, by its registry name (`care360`, `cl2c`, `r1discover`, or a vendor a test registered).
+	Vendor *string `form:"vendor,omitempty" json:"vendor,omitempty"`
 
 	// Method Only requests with this HTTP method.
 	Method *string `form:"method,omitempty" json:"method,omitempty"`
@@ -696,9 +677,6 @@ type ListRequestsParams struct {
 	XMockSession *MockSession `json:"X-Mock-Session,omitempty"`
 }
 
-// ListRequestsParamsVendor defines parameters for ListRequests.
-type ListRequestsParamsVendor string
-
 // ListRequestsParamsFormat defines parameters for ListRequests.
 type ListRequestsParamsFormat string
 
@@ -716,6 +694,196 @@ type MergeStateJSONRequestBody = FixtureDocument
 
 // ReplaceStateJSONRequestBody defines body for ReplaceState for application/json ContentType.
 type ReplaceStateJSONRequestBody = FixtureDocument
+
+// Getter for additional properties for FixtureDocument. Returns the specified
+// element and whether it was found
+func (a FixtureDocument) Get(fieldName string) (value map[string]interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for FixtureDocument
+func (a *FixtureDocument) Set(fieldName string, value map[string]interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for FixtureDocument to handle AdditionalProperties
+func (a *FixtureDocument) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["care360"]; found {
+		err = json.Unmarshal(raw, &a.Care360)
+		if err != nil {
+			return fmt.Errorf("error reading 'care360': %w", err)
+		}
+		delete(object, "care360")
+	}
+
+	if raw, found := object["cl2c"]; found {
+		err = json.Unmarshal(raw, &a.Cl2c)
+		if err != nil {
+			return fmt.Errorf("error reading 'cl2c': %w", err)
+		}
+		delete(object, "cl2c")
+	}
+
+	if raw, found := object["r1discover"]; found {
+		err = json.Unmarshal(raw, &a.R1discover)
+		if err != nil {
+			return fmt.Errorf("error reading 'r1discover': %w", err)
+		}
+		delete(object, "r1discover")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal map[string]interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for FixtureDocument to handle AdditionalProperties
+func (a FixtureDocument) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Care360 != nil {
+		object["care360"], err = json.Marshal(a.Care360)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'care360': %w", err)
+		}
+	}
+
+	if a.Cl2c != nil {
+		object["cl2c"], err = json.Marshal(a.Cl2c)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'cl2c': %w", err)
+		}
+	}
+
+	if a.R1discover != nil {
+		object["r1discover"], err = json.Marshal(a.R1discover)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'r1discover': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for StateSummary. Returns the specified
+// element and whether it was found
+func (a StateSummary) Get(fieldName string) (value map[string]int, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for StateSummary
+func (a *StateSummary) Set(fieldName string, value map[string]int) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]map[string]int)
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for StateSummary to handle AdditionalProperties
+func (a *StateSummary) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["care360"]; found {
+		err = json.Unmarshal(raw, &a.Care360)
+		if err != nil {
+			return fmt.Errorf("error reading 'care360': %w", err)
+		}
+		delete(object, "care360")
+	}
+
+	if raw, found := object["cl2c"]; found {
+		err = json.Unmarshal(raw, &a.Cl2c)
+		if err != nil {
+			return fmt.Errorf("error reading 'cl2c': %w", err)
+		}
+		delete(object, "cl2c")
+	}
+
+	if raw, found := object["r1discover"]; found {
+		err = json.Unmarshal(raw, &a.R1discover)
+		if err != nil {
+			return fmt.Errorf("error reading 'r1discover': %w", err)
+		}
+		delete(object, "r1discover")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]map[string]int)
+		for fieldName, fieldBuf := range object {
+			var fieldVal map[string]int
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for StateSummary to handle AdditionalProperties
+func (a StateSummary) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["care360"], err = json.Marshal(a.Care360)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'care360': %w", err)
+	}
+
+	object["cl2c"], err = json.Marshal(a.Cl2c)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'cl2c': %w", err)
+	}
+
+	object["r1discover"], err = json.Marshal(a.R1discover)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'r1discover': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

@@ -27,7 +27,7 @@ var missingKeyBody = api.MissingApiKeyError{Status: 400, Success: false, Error: 
 
 // StoreFunc finds the store that serves a request (the default world or a
 // session's).
-type StoreFunc func(c echo.Context) *Store
+type StoreFunc = func(c echo.Context) *Store
 
 // Handlers implements the generated Care360 server interface over a store.
 type Handlers struct {
@@ -165,14 +165,14 @@ func Render(c echo.Context, p *problem.Problem) error {
 	return refuse(c, p.Status, p.FieldMessages())
 }
 
-// Register mounts the Care360 routes on e: key check, then schema
+// Register mounts the Care360 routes on e behind chain: key check, then schema
 // validation, then the handlers.
-func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
+func Register(e *echo.Echo, chain []echo.MiddlewareFunc, store StoreFunc, maxBody int64) error {
 	h := &Handlers{store: store}
 	validate, err := validation.ForDocument(openapi.Care360, Render, maxBody)
 	if err != nil {
 		return err
 	}
-	api.RegisterHandlers(routing.With(e, h.Authenticate, validate), h)
+	api.RegisterHandlers(routing.With(e, append(chain[:len(chain):len(chain)], h.Authenticate, validate)...), h)
 	return nil
 }

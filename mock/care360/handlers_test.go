@@ -30,7 +30,7 @@ func newServer(t testing.TB, f *mockcontrol.Care360Fixtures) (*echo.Echo, *care3
 		t.Fatalf("fixtures: %v", problems)
 	}
 	e := echo.New()
-	if err := care360.Register(e, func(echo.Context) *care360.Store { return store }, 1<<20); err != nil {
+	if err := care360.Register(e, nil, func(echo.Context) *care360.Store { return store }, 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	return e, store

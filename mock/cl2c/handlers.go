@@ -52,7 +52,7 @@ const (
 
 // StoreFunc finds the store that serves a request (the default world or a
 // session's).
-type StoreFunc func(c echo.Context) *Store
+type StoreFunc = func(c echo.Context) *Store
 
 // Handlers implements the generated CL2C server interface over a store.
 type Handlers struct {
@@ -228,14 +228,14 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// Register mounts the CL2C route on e: tenant and key check, then schema
+// Register mounts the CL2C route on e behind chain: tenant and key check, then schema
 // validation, then the handler.
-func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
+func Register(e *echo.Echo, chain []echo.MiddlewareFunc, store StoreFunc, maxBody int64) error {
 	h := &Handlers{store: store}
 	validate, err := validation.ForDocument(openapi.CL2C, Render, maxBody)
 	if err != nil {
 		return err
 	}
-	api.RegisterHandlers(routing.With(e, h.Authenticate, validate), h)
+	api.RegisterHandlers(routing.With(e, append(chain[:len(chain):len(chain)], h.Authenticate, validate)...), h)
 	return nil
 }

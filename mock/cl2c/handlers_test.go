@@ -48,7 +48,7 @@ func newServer(t testing.TB, f *mockcontrol.Cl2cFixtures) (*echo.Echo, *cl2c.Sto
 		t.Fatalf("fixtures: %v", problems)
 	}
 	e := echo.New()
-	if err := cl2c.Register(e, func(echo.Context) *cl2c.Store { return store }, 1<<20); err != nil {
+	if err := cl2c.Register(e, nil, func(echo.Context) *cl2c.Store { return store }, 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	return e, store

@@ -35,7 +35,7 @@ func userNotFound(clientID, companyID string) string {
 
 // StoreFunc finds the store that serves a request (the default world or a
 // session's).
-type StoreFunc func(c echo.Context) *Store
+type StoreFunc = func(c echo.Context) *Store
 
 // Handlers implements the generated R1 Discover server interface over a
 // store.
@@ -254,14 +254,14 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// Register mounts the R1 Discover route on e: token, company and access
+// Register mounts the R1 Discover route on e behind chain: token, company and access
 // check, then schema validation, then the handler.
-func Register(e *echo.Echo, store StoreFunc, maxBody int64) error {
+func Register(e *echo.Echo, chain []echo.MiddlewareFunc, store StoreFunc, maxBody int64) error {
 	h := &Handlers{store: store}
 	validate, err := validation.ForDocument(openapi.R1Discover, Render, maxBody)
 	if err != nil {
 		return err
 	}
-	api.RegisterHandlers(routing.With(e, h.Authorize, validate), h)
+	api.RegisterHandlers(routing.With(e, append(chain[:len(chain):len(chain)], h.Authorize, validate)...), h)
 	return nil
 }

@@ -67,7 +67,7 @@ func newServer(t testing.TB, f *mockcontrol.R1DiscoverFixtures) (*echo.Echo, *r1
 		t.Fatalf("fixtures: %v", problems)
 	}
 	e := echo.New()
-	if err := r1discover.Register(e, func(echo.Context) *r1discover.Store { return store }, 1<<20); err != nil {
+	if err := r1discover.Register(e, nil, func(echo.Context) *r1discover.Store { return store }, 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	return e, store

@@ -1,9 +1,12 @@
-// Package redact is the one list of secrets the mock and the contract suite
-// never show, and the one marker that stands in for them: in the journal,
-// recorded scenarios, logs and the contract suite's reports.
+// Package redact is the one rule for secrets the mock and the contract
+// suite never show, and the one marker that stands in for them: in the
+// journal, recordings, logs and the contract suite's reports. Vendors'
+// credential headers come from the registry; HTTP's own and the control
+// token are listed here.
 package redact
 
 import (
+	"github.com/vendorsuite/contracts/mock/registry"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,20 +15,21 @@ import (
 // Marker replaces every secret value.
 const Marker = "[REDACTED]"
 
-// headers are the canonical names of the headers whose values are secret:
-// every vendor's credential, the control token, and HTTP's own credentials.
+// headers are the canonical names of the headers whose values are secret
+// whatever the vendor: HTTP's own credentials and the control token.
 var headers = map[string]bool{
-	"Cv-Api-Key":           true, // Care360
-	"X-Api-Key":            true, // CL2C
-	"Authorization":        true, // R1 Discover, and any other scheme
+	"Authorization":        true,
 	"Proxy-Authorization":  true,
 	"Cookie":               true,
 	"Set-Cookie":           true,
 	"X-Mock-Control-Token": true,
 }
 
-// Header reports whether the header named name (any case) carries a secret.
-func Header(name string) bool { return headers[http.CanonicalHeaderKey(name)] }
+// Header reports whether the header named name (any case) carries a
+// secret: one of headers, or a registered vendor's credential header.
+func Header(name string) bool {
+	return headers[http.CanonicalHeaderKey(name)] || registry.SecretHeader(name)
+}
 
 // secretWords mark a query parameter name that looks like it carries a key.
 var secretWords = []string{"key", "token", "secret", "password", "passwd", "auth", "signature", "credential"}

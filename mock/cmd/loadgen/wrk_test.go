@@ -73,7 +73,7 @@ func TestWrkReplaysWorkloads(t *testing.T) {
 		})
 	}
 	t.Run("errors are counted", func(t *testing.T) {
-		got := run(t, newMock(t, mock.Options{Vendors: []string{mock.Care360}}), "cl2c-update")
+		got := run(t, newMock(t, mock.Options{Vendors: []string{"care360"}}), "cl2c-update")
 		if got.Requests == 0 || got.Bad != got.Requests || got.first == "" {
 			t.Fatalf("%+v (first error %q)", got, got.first)
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/replay"
+	"github.com/vendorsuite/contracts/mock/registry"
 	"github.com/vendorsuite/contracts/mock/statefile"
 	"github.com/vendorsuite/contracts/openapi"
 )
@@ -66,7 +67,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.SetOutput(out)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free port)")
 	fs.StringVar(&c.fixtures, "fixtures", "", "fixture document (JSON or YAML) to start from and to reset to;\nthe embedded default fixtures when empty")
-	fs.StringVar(&c.vendors, "vendors", strings.Join(mock.AllVendors, ","), "comma-separated `list` of vendors to serve")
+	fs.StringVar(&c.vendors, "vendors", strings.Join(registry.Names(), ","), "comma-separated `list` of vendors to serve")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info (one line per request), warn or error")
 	fs.StringVar(&c.controlToken, "control-token", os.Getenv("MOCK_CONTROL_TOKEN"), "`token` the control API requires in the X-Mock-Control-Token header\n(default: the MOCK_CONTROL_TOKEN environment variable)")
 	fs.BoolVar(&c.insecureControl, "insecure-control", false, "serve an unprotected control API on a non-loopback address anyway")
