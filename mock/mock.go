@@ -464,7 +464,7 @@ func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func isControl(path string) bool { return strings.HasPrefix(path, "/__mock/") || path == "/__mock" }
+func isControl(path string) bool { return registry.IsControl(path) }
 
 // VendorOf names the registered vendor whose paths hold path, or "". An
 // unknown path under a vendor's paths is that vendor's 404.

@@ -40,10 +40,11 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
-// Vendors a scenario may name.
-var Vendors = []string{"care360", "cl2c", "r1discover"}
+// Vendors a scenario may name: the mock registry's.
+var Vendors = registry.Names()
 
 // Scenario is one loaded file.
 type Scenario struct {
@@ -185,22 +186,10 @@ func (s *Scenario) StepVendor(st *Step) string {
 }
 
 // VendorOfPath names the vendor whose paths hold path, or "".
-func VendorOfPath(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/api/v1/users"):
-		return "care360"
-	case strings.HasPrefix(path, "/v1/cl2c/"):
-		return "cl2c"
-	case strings.HasPrefix(path, "/api/v1/companies/"):
-		return "r1discover"
-	}
-	return ""
-}
+func VendorOfPath(path string) string { return registry.VendorOf(path) }
 
 // IsControlPath reports whether path belongs to the mock control API.
-func IsControlPath(path string) bool {
-	return path == "/__mock" || strings.HasPrefix(path, "/__mock/") || strings.HasPrefix(path, "/__sessions/")
-}
+func IsControlPath(path string) bool { return registry.IsControl(path) }
 
 // Error lists every problem of a file, each with its line.
 type Error struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/vendorsuite/contracts/mock/redact"
+	"github.com/vendorsuite/contracts/mock/registry"
 	"github.com/vendorsuite/contracts/openapi"
 )
 
@@ -193,7 +194,7 @@ func (t *Targets) Validate(vendor string, out *Response) error {
 		return fmt.Errorf("the response has no request to validate against")
 	}
 	docName := vendor
-	if strings.HasPrefix(out.req.URL.Path, "/__mock/") {
+	if registry.IsControl(out.req.URL.Path) {
 		docName = openapi.MockControl
 	}
 	if err := validateResponse(context.Background(), docName, out.req, out); err != nil {
@@ -202,18 +203,9 @@ func (t *Targets) Validate(vendor string, out *Response) error {
 	return nil
 }
 
-// VendorOfPath names the vendor whose paths hold path, or "".
-func VendorOfPath(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/api/v1/users"):
-		return Care360
-	case strings.HasPrefix(path, "/v1/cl2c/"):
-		return CL2C
-	case strings.HasPrefix(path, "/api/v1/companies/"):
-		return R1Discover
-	}
-	return ""
-}
+// VendorOfPath names the vendor whose paths hold path, or "": the mock's
+// registry decides, for the suite as for the mock.
+func VendorOfPath(path string) string { return registry.VendorOf(path) }
 
 // Control calls the mock control API of vendor's target; the spec is
 // skipped when the target has none.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
 // Headers and query parameters are redacted by the mock's own list
@@ -20,29 +21,13 @@ type Scrubber struct{ secrets []string }
 // out of the scrubber; no credential of the suite is that short.
 const minSecretLen = 4
 
-// SecretsOf lists the credentials a fixture document holds: Care360 and
-// CL2C API keys and R1 Discover bearer tokens.
+// SecretsOf lists the credentials a fixture document holds, for every
+// vendor the mock's registry knows.
 func SecretsOf(doc *fixtures.Document) []string {
-	var out []string
 	if doc == nil {
 		return nil
 	}
-	if doc.Care360 != nil {
-		for _, o := range doc.Care360.Organizations {
-			out = append(out, o.ApiKeys...)
-		}
-	}
-	if doc.Cl2c != nil {
-		for _, t := range doc.Cl2c.Tenants {
-			out = append(out, t.ApiKeys...)
-		}
-	}
-	if doc.R1discover != nil {
-		for _, t := range doc.R1discover.Tokens {
-			out = append(out, t.Token)
-		}
-	}
-	return out
+	return registry.Secrets(doc)
 }
 
 // NewScrubber hides every given secret (and the control token, when set).

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
 // Vendor names, as labels, fixture sections and OpenAPI documents spell them.
@@ -25,8 +26,8 @@ const (
 	R1Discover = "r1discover"
 )
 
-// Vendors lists every vendor the suite covers.
-var Vendors = []string{Care360, CL2C, R1Discover}
+// Vendors lists every vendor the suite covers: the mock registry's.
+var Vendors = registry.Names()
 
 // Labels of the suite (besides the vendor names).
 const (

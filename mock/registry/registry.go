@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/vendorsuite/contracts/mock/care360"
@@ -107,4 +108,25 @@ func SecretHeader(name string) bool {
 	mu.RLock()
 	defer mu.RUnlock()
 	return secrets[http.CanonicalHeaderKey(name)]
+}
+
+// ControlPrefix is where the mock's control API lives, beside every
+// vendor's paths.
+const ControlPrefix = "/__mock"
+
+// IsControl reports whether path belongs to the control API.
+func IsControl(path string) bool {
+	return path == ControlPrefix || strings.HasPrefix(path, ControlPrefix+"/")
+}
+
+// Secrets lists the credentials doc opens, for every registered vendor:
+// the values a report must never show.
+func Secrets(doc *vendordef.Document) []string {
+	var out []string
+	for _, v := range All() {
+		for _, c := range v.Credentials(doc) {
+			out = append(out, c.Value)
+		}
+	}
+	return out
 }
