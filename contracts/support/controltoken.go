@@ -2,10 +2,10 @@ package support
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/vendorsuite/contracts/mock"
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
 // EnvControlToken is the control token of a mock started with one
@@ -29,7 +29,7 @@ type controlTokenTransport struct {
 }
 
 func (c controlTokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.HasPrefix(req.URL.Path, "/__mock/") {
+	if !registry.IsControl(req.URL.Path) {
 		return c.next.RoundTrip(req)
 	}
 	// A RoundTripper must not change the caller's request.
