@@ -17,10 +17,13 @@ mock:
 	$(GO) build -o bin/mockserver ./mock/cmd/mockserver
 	exec bin/mockserver --addr $(ADDR)
 
-## generate: regenerate every generated/<name> package from openapi/, and
-## the README's "What the mock infers" table from the documents' markers.
+## generate: assemble mock-control.yaml's vendor parts from
+## openapi/fixtures/<vendor>.yaml, regenerate every generated/<name> package
+## from openapi/, and the README's "What the mock infers" table from the
+## documents' markers.
 generate:
-	$(GO) generate ./generated/... ./openapi/...
+	$(GO) generate ./openapi/...
+	$(GO) generate ./generated/...
 
 ## lint: go vet, generated code and the README's inference table up to
 ## date, OpenAPI documents pass Redocly, the example CI workflow passes
@@ -31,9 +34,9 @@ vet:
 	$(GO) vet ./...
 
 check-generate: generate
-	@if [ -n "$$(git status --porcelain -- generated README.md)" ]; then \
-		echo "make generate changed generated/ or README.md; commit the result:"; \
-		git status --porcelain -- generated README.md; git --no-pager diff --stat -- generated README.md; exit 1; \
+	@if [ -n "$$(git status --porcelain -- generated README.md openapi/mock-control.yaml)" ]; then \
+		echo "make generate changed generated/, openapi/mock-control.yaml or README.md; commit the result:"; \
+		git status --porcelain -- generated README.md openapi/mock-control.yaml; git --no-pager diff --stat -- generated README.md openapi/mock-control.yaml; exit 1; \
 	fi
 
 $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json

@@ -3,6 +3,7 @@
 // all read the same bytes.
 package openapi
 
+//go:generate go run ./internal/assemble
 //go:generate go run ./internal/inferencetable ../README.md
 
 import (
