@@ -1,8 +1,6 @@
 package contracts_test
 
 import (
-	"github.com/vendorsuite/contracts/openapi/pageexamples"
-
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -15,7 +13,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/vendorsuite/contracts/contracts/support"
+	care360api "github.com/vendorsuite/contracts/generated/care360"
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/openapi/pageexamples"
 )
 
 // ---- Care360 helpers ----
@@ -35,9 +35,7 @@ func c360(r support.Request) *support.Response {
 	return targets.Do(support.Care360, r)
 }
 
-func c360Post(body any) support.Request {
-	return support.Request{Method: http.MethodPost, Path: c360Users, JSON: body}
-}
+func c360Post(body any) support.Request { return support.Care360Update(body) }
 
 func c360Profile(data map[string]any) support.Request {
 	return c360Post(map[string]any{"action": "UPDATE_PROFILE", "data": data})
@@ -126,7 +124,7 @@ func readProfile(email string, fields ...string) map[string]any {
 // readUser reads the user with email as GET /api/v1/users lists it now.
 func readUser(email string) map[string]any {
 	GinkgoHelper()
-	resp := c360(c360List(url.Values{"email": {email}, "limit": {"100"}}))
+	resp := c360(support.Care360List(care360api.GetUsersParams{Email: &email, Limit: ptr(100)}))
 	Expect(resp.Status).To(Equal(http.StatusOK), "reading %s: %s", email, resp)
 	var p usersPage
 	resp.Decode(&p)
@@ -226,7 +224,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			if len(users) > 100 {
 				support.Skip("fixtures have more than 100 users in the organization; one page cannot hold them")
 			}
-			resp := c360(c360List(url.Values{"limit": {"100"}}))
+			resp := c360(support.Care360List(care360api.GetUsersParams{Limit: ptr(100)}))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var p usersPage
 			resp.Decode(&p)
@@ -242,7 +240,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			c := targets.Care360()
 			u := c.User("Care360 user in the organization", c.InOrg())
 			prefix := strings.ToUpper(u.Email[:strings.Index(u.Email, "@")])
-			resp := c360(c360List(url.Values{"email": {prefix}, "limit": {"100"}}))
+			resp := c360(support.Care360List(care360api.GetUsersParams{Email: &prefix, Limit: ptr(100)}))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var p usersPage
 			resp.Decode(&p)
@@ -269,7 +267,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 					want = append(want, strings.ToLower(o.Email))
 				}
 			}
-			resp := c360(c360List(url.Values{"email": {inside}, "limit": {"100"}}))
+			resp := c360(support.Care360List(care360api.GetUsersParams{Email: &inside, Limit: ptr(100)}))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var p usersPage
 			resp.Decode(&p)
@@ -359,7 +357,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			})
 
 			It("holds 10 users, the first ones by createdAt", func() {
-				resp := c360(c360List(nil))
+				resp := c360(support.Care360List(care360api.GetUsersParams{}))
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				var p usersPage
 				resp.Decode(&p)
@@ -398,7 +396,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 
 	Describe("POST /api/v1/users UPDATE_PROFILE", func() {
 		It("answers the page's curl example, which lacks a comma, with 400", Label(support.LabelInferred), func() {
-			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(pageexamples.Care360ProfileCurlBody)})
+			resp := c360(support.Care360Update(nil).WithRaw(pageexamples.Care360ProfileCurlBody))
 			expectC360Error(resp, 400, `The request body is not valid JSON: invalid character '"' after object key:value pair`)
 		})
 
@@ -411,7 +409,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			}
 			DeferCleanup(restoreProfile, readProfile(u.Email, "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2",
 				"city", "state", "country", "postalCode", "allergies", "currentMedications", "healthConditions", "languagePreferences"))
-			resp := c360(support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(pageexamples.Care360ProfileBody)})
+			resp := c360(support.Care360Update(nil).WithRaw(pageexamples.Care360ProfileBody))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var sent struct{ Data map[string]any }
 			Expect(json.Unmarshal([]byte(pageexamples.Care360ProfileBody), &sent)).To(Succeed())
@@ -531,7 +529,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			})
 
 			It("lists the new values", func() {
-				resp := c360(c360List(url.Values{"email": {u.Email}}))
+				resp := c360(support.Care360List(care360api.GetUsersParams{Email: &u.Email}))
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				var p usersPage
 				resp.Decode(&p)
@@ -700,7 +698,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			})
 
 			It("lists the user under the new address", func() {
-				resp := c360(c360List(url.Values{"email": {newEmail}}))
+				resp := c360(support.Care360List(care360api.GetUsersParams{Email: &newEmail}))
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				var p usersPage
 				resp.Decode(&p)

@@ -14,8 +14,7 @@ const cl2cPath = "/v1/cl2c/user"
 // cl2cPut sends a profile update for u's tenant with the tenant's first key.
 func cl2cPut(u support.Cl2cUser, body any) *support.Response {
 	GinkgoHelper()
-	return targets.Do(support.CL2C, support.Request{Method: http.MethodPut, Path: cl2cPath, JSON: body,
-		Header: http.Header{"Tenant": {u.Tenant.Id}, "X-Api-Key": {u.Tenant.ApiKeys[0]}}})
+	return targets.Do(support.CL2C, support.Cl2cUpdate(u, body))
 }
 
 // cl2cExpected is the user as the 200 answer shows it.
@@ -111,8 +110,7 @@ var _ = Describe("CL2C update user API", Label(support.CL2C), func() {
 				func(u support.Cl2cUser) bool { return u.Tenant.ApiKeys[0] == "your-api-key" })
 			DeferCleanup(restoreCl2c, u)
 			body := `{"id":"user_id","firstName":"John","lastName":"Doe","phoneNumber":"+1234567890","pushToken":"push_token_example"}`
-			resp := targets.Do(support.CL2C, support.Request{Method: http.MethodPut, Path: cl2cPath, Raw: &body,
-				Header: http.Header{"Tenant": {"your-tenant-id"}, "X-Api-Key": {"your-api-key"}}})
+			resp := targets.Do(support.CL2C, support.Cl2cUpdate(u, nil).WithRaw(body))
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			Expect(resp.Body).To(MatchJSON(mustJSON(cl2cExpected(u, "John", "Doe", ptr("+1234567890")))), "%s", resp)
 		})
@@ -142,8 +140,7 @@ var _ = Describe("CL2C update user API", Label(support.CL2C), func() {
 
 		It("answers a body that is not JSON with problem details", Label(support.LabelInferred), func() {
 			u := cl2cUserWithProfile()
-			resp := targets.Do(support.CL2C, support.Request{Method: http.MethodPut, Path: cl2cPath, Raw: ptr(`{"id":`),
-				Header: http.Header{"Tenant": {u.Tenant.Id}, "X-Api-Key": {u.Tenant.ApiKeys[0]}}})
+			resp := targets.Do(support.CL2C, support.Cl2cUpdate(u, nil).WithRaw(`{"id":`))
 			expectProblem(resp, map[string][]string{"body": {"The request body is not valid JSON."}})
 		})
 
@@ -166,7 +163,7 @@ var _ = Describe("CL2C update user API", Label(support.CL2C), func() {
 				u := cl2cUserWithProfile()
 				r, status, exception, message := setup(u)
 				if r.Method == "" {
-					r.Method, r.Path = http.MethodPut, cl2cPath
+					r.Build = support.Cl2cUpdate(u, nil).Build
 				}
 				expectDefaultError(targets.Do(support.CL2C, r), status, exception, message)
 			},

@@ -17,8 +17,7 @@ func r1Path(company any, clientID string) string {
 // r1Put sends body for u with its company's token.
 func r1Put(u support.R1User, body any) *support.Response {
 	GinkgoHelper()
-	return targets.Do(support.R1Discover, support.Request{Method: http.MethodPut, Path: r1Path(u.Company.Id, u.ClientId), JSON: body,
-		Header: http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + u.Token}}})
+	return targets.Do(support.R1Discover, support.R1Update(u, body))
 }
 
 func r1Success(username, email string) string {

@@ -23,8 +23,16 @@ import (
 	"github.com/vendorsuite/contracts/openapi"
 )
 
-// Request is one call to a target. Path may carry a query string.
+// Request is one call to a target: an operation of a vendor's document,
+// built by its generated client (Build), or Method and Path as written
+// for what no operation describes (unknown paths, malformed parameters).
+// Path may carry a query string.
 type Request struct {
+	// Build makes the request with the generated client's builder for the
+	// operation, from the target's base URL and the body (JSON or Raw), so
+	// a document change that renames, moves or retypes the operation
+	// fails to compile here.
+	Build  func(server string, body io.Reader) (*http.Request, error)
 	Method string
 	Path   string
 	Header http.Header
@@ -40,6 +48,12 @@ type Request struct {
 	Session string
 	// Timeout, when set, bounds the whole exchange.
 	Timeout time.Duration
+}
+
+// WithRaw returns r sending body as written instead of JSON.
+func (r Request) WithRaw(body string) Request {
+	r.JSON, r.Raw = nil, &body
+	return r
 }
 
 // Response is a target's answer.
@@ -149,7 +163,16 @@ func (t *Targets) Exchange(vendor string, r Request) (*Response, error) {
 		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 		defer cancel()
 	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, tg.BaseURL+r.Path, bytes.NewReader(body))
+	var req *http.Request
+	var err error
+	if r.Build != nil {
+		req, err = r.Build(tg.BaseURL, bytes.NewReader(body))
+		if err == nil {
+			req = req.WithContext(ctx)
+		}
+	} else {
+		req, err = http.NewRequestWithContext(ctx, r.Method, tg.BaseURL+r.Path, bytes.NewReader(body))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("building the request: %w", err)
 	}
@@ -163,6 +186,7 @@ func (t *Targets) Exchange(vendor string, r Request) (*Response, error) {
 		case "":
 			req.Header.Set("Content-Type", "application/json")
 		case "-":
+			req.Header.Del("Content-Type")
 		default:
 			req.Header.Set("Content-Type", r.ContentType)
 		}

@@ -6,8 +6,9 @@ package support
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/registry"
 )
@@ -248,51 +250,59 @@ func (t *Targets) distinctSeeded() []string {
 // suite runs first, and what mutating specs run last as a safety net
 // after their own restore.
 func (t *Targets) Seed() error {
-	path := "/__mock/state"
-	if t.session != "" {
-		path = "/__mock/sessions/" + t.session + "/state"
-	}
 	for _, base := range t.distinctSeeded() {
-		if err := t.PutState(base, path, t.doc); err != nil {
+		if err := t.PutState(base, t.session, t.doc); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// PutState sends doc (JSON) with PUT to base+path and expects 200.
-func (t *Targets) PutState(base, path string, doc *fixtures.Document) error {
-	body, err := json.Marshal(doc)
+// control is the generated control API client of the mock at base, on the
+// suite's HTTP client (which adds the control token).
+func (t *Targets) control(base string) (*mockcontrol.Client, error) {
+	return mockcontrol.NewClient(base, mockcontrol.WithHTTPClient(t.client))
+}
+
+// asJSON marks a control call as JSON: a mock without a control token
+// refuses state-changing control calls without it, bodyless ones included
+// (a web page cannot send it cross-site).
+func asJSON(_ context.Context, req *http.Request) error {
+	req.Header.Set("Content-Type", "application/json")
+	return nil
+}
+
+// answered reads a control call's answer and checks its status.
+func answered(resp *http.Response, err error, want ...int) error {
 	if err != nil {
 		return err
 	}
-	status, answer, err := t.raw(http.MethodPut, base+path, body)
-	if err != nil {
-		return fmt.Errorf("seeding %s: %w", base, err)
-	}
-	if status != http.StatusOK {
-		return fmt.Errorf("seeding %s: PUT %s answered %d: %s", base, path, status, answer)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if !slices.Contains(want, resp.StatusCode) {
+		return fmt.Errorf("%s %s answered %d: %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, body)
 	}
 	return nil
 }
 
-func (t *Targets) raw(method, url string, body []byte) (int, string, error) {
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+// PutState replaces the state of the mock at base with doc: the named
+// session's, or the default world's when session is "".
+func (t *Targets) PutState(base, session string, doc *fixtures.Document) error {
+	c, err := t.control(base)
 	if err != nil {
-		return 0, "", err
+		return err
 	}
-	// Always JSON: a mock without a control token refuses state-changing
-	// control calls without it, bodyless ones included (a web page cannot
-	// send it cross-site).
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.client.Do(req)
-	if err != nil {
-		return 0, "", err
+	ctx := context.Background()
+	var resp *http.Response
+	if session == "" {
+		resp, err = c.ReplaceState(ctx, *doc)
+	} else {
+		resp, err = c.ReplaceSessionState(ctx, session, *doc)
 	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
-	return resp.StatusCode, buf.String(), nil
+	if err := answered(resp, err, http.StatusOK); err != nil {
+		return fmt.Errorf("seeding %s: %w", base, err)
+	}
+	return nil
 }
 
 // UseSession makes every request to a seeded target carry
@@ -321,12 +331,13 @@ func (t *Targets) DeleteSession() error {
 // DeleteSessionAt removes the named session from the mock at base; a
 // session that no longer exists is fine.
 func (t *Targets) DeleteSessionAt(base, name string) error {
-	status, answer, err := t.raw(http.MethodDelete, base+"/__mock/sessions/"+name, nil)
+	c, err := t.control(base)
 	if err != nil {
-		return fmt.Errorf("deleting session %s at %s: %w", name, base, err)
+		return err
 	}
-	if status != http.StatusNoContent && status != http.StatusNotFound {
-		return fmt.Errorf("deleting session %s at %s: answered %d: %s", name, base, status, answer)
+	resp, err := c.DeleteSession(context.Background(), name, asJSON)
+	if err := answered(resp, err, http.StatusNoContent, http.StatusNotFound); err != nil {
+		return fmt.Errorf("deleting session %s at %s: %w", name, base, err)
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func Prepare(t *support.Targets, s *scenario.Scenario, session string) (*Prepare
 			continue
 		}
 		if !slices.Contains(p.bases, tg.BaseURL) {
-			if err := t.PutState(tg.BaseURL, "/__mock/sessions/"+session+"/state", t.Fixtures()); err != nil {
+			if err := t.PutState(tg.BaseURL, session, t.Fixtures()); err != nil {
 				return p, err
 			}
 			p.bases = append(p.bases, tg.BaseURL)

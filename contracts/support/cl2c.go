@@ -1,0 +1,89 @@
+package support
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/onsi/ginkgo/v2"
+
+	cl2capi "github.com/vendorsuite/contracts/generated/cl2c"
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+)
+
+// Cl2cUser is a CL2C user with the tenant that holds it.
+type Cl2cUser struct {
+	mockcontrol.Cl2cUser
+	Tenant *mockcontrol.Cl2cTenant
+}
+
+// Cl2cPred selects CL2C users.
+type Cl2cPred func(Cl2cUser) bool
+
+// Cl2cUserWithNames selects users with first name, last name and phone
+// number set, whose profile a spec can restore.
+func Cl2cUserWithNames(u Cl2cUser) bool {
+	return u.FirstName != nil && u.LastName != nil && u.PhoneNumber != nil && *u.FirstName != "" && *u.LastName != ""
+}
+
+// Cl2cUserID selects the user with this id.
+func Cl2cUserID(id string) Cl2cPred { return func(u Cl2cUser) bool { return u.Id == id } }
+
+// Cl2cTenantID selects users of the tenant with this id.
+func Cl2cTenantID(id string) Cl2cPred { return func(u Cl2cUser) bool { return u.Tenant.Id == id } }
+
+// Cl2cUsers lists the CL2C users of tenants with an API key that every
+// predicate selects.
+func (t *Targets) Cl2cUsers(where ...Cl2cPred) []Cl2cUser {
+	if t.doc.Cl2c == nil {
+		return nil
+	}
+	var out []Cl2cUser
+	for i := range t.doc.Cl2c.Tenants {
+		tn := &t.doc.Cl2c.Tenants[i]
+		if len(tn.ApiKeys) == 0 {
+			continue
+		}
+	next:
+		for _, u := range tn.Users {
+			cu := Cl2cUser{Cl2cUser: u, Tenant: tn}
+			for _, p := range where {
+				if !p(cu) {
+					continue next
+				}
+			}
+			out = append(out, cu)
+		}
+	}
+	return out
+}
+
+// Cl2cUser returns the first CL2C user every predicate selects, or skips.
+func (t *Targets) Cl2cUser(what string, where ...Cl2cPred) Cl2cUser {
+	ginkgo.GinkgoHelper()
+	us := t.Cl2cUsers(where...)
+	need(len(us) > 0, what)
+	return us[0]
+}
+
+// Cl2cOtherKey returns an API key of a tenant other than tn, or skips.
+func (t *Targets) Cl2cOtherKey(tn *mockcontrol.Cl2cTenant) string {
+	ginkgo.GinkgoHelper()
+	if t.doc.Cl2c != nil {
+		for _, o := range t.doc.Cl2c.Tenants {
+			if o.Id != tn.Id && len(o.ApiKeys) > 0 {
+				return o.ApiKeys[0]
+			}
+		}
+	}
+	need(false, "second CL2C tenant with an API key")
+	return ""
+}
+
+// Cl2cUpdate is PUT /v1/cl2c/user with body for u's tenant and the
+// tenant's first key, built by the generated CL2C client.
+func Cl2cUpdate(u Cl2cUser, body any) Request {
+	return Request{JSON: body, Header: http.Header{"Tenant": {u.Tenant.Id}, "X-Api-Key": {u.Tenant.ApiKeys[0]}},
+		Build: func(server string, b io.Reader) (*http.Request, error) {
+			return cl2capi.NewUpdateUserRequestWithBody(server, "application/json", b)
+		}}
+}

@@ -1,0 +1,152 @@
+package support
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	r1api "github.com/vendorsuite/contracts/generated/r1discover"
+)
+
+// R1User is an R1 Discover user with its company and a token that may
+// manage that company.
+type R1User struct {
+	mockcontrol.R1User
+	Company *mockcontrol.R1Company
+	Token   string
+}
+
+// R1Pred selects R1 users.
+type R1Pred func(R1User) bool
+
+// R1Client selects the user of company with clientId.
+func R1Client(company int, clientID string) R1Pred {
+	return func(u R1User) bool { return u.Company.Id == company && u.ClientId == clientID }
+}
+
+// R1Complete selects users whose every field is set, so a spec that
+// changes them can put them back.
+func R1Complete(u R1User) bool {
+	return u.Username != nil && u.CompanyUsername != nil && u.Email != nil && u.Location != nil &&
+		u.Program != nil && u.Practitioner != nil && u.Status != nil
+}
+
+// R1Other selects users other than u.
+func R1Other(not R1User) R1Pred {
+	return func(u R1User) bool { return !(u.Company.Id == not.Company.Id && u.ClientId == not.ClientId) }
+}
+
+// R1SameCompany selects users of u's company.
+func R1SameCompany(of R1User) R1Pred {
+	return func(u R1User) bool { return u.Company.Id == of.Company.Id }
+}
+
+// R1OtherCompany selects users of other companies than u's.
+func R1OtherCompany(of R1User) R1Pred {
+	return func(u R1User) bool { return u.Company.Id != of.Company.Id }
+}
+
+// R1Users lists the users of companies some token manages that every
+// predicate selects.
+func (t *Targets) R1Users(where ...R1Pred) []R1User {
+	f := t.doc.R1discover
+	if f == nil {
+		return nil
+	}
+	var out []R1User
+	for i := range f.Companies {
+		co := &f.Companies[i]
+		tok := t.R1TokenFor(co.Id)
+	next:
+		for _, u := range co.Users {
+			ru := R1User{R1User: u, Company: co, Token: tok}
+			if tok == "" {
+				continue
+			}
+			for _, p := range where {
+				if !p(ru) {
+					continue next
+				}
+			}
+			out = append(out, ru)
+		}
+	}
+	return out
+}
+
+// R1User returns the first user every predicate selects, or skips.
+func (t *Targets) R1User(what string, where ...R1Pred) R1User {
+	ginkgo.GinkgoHelper()
+	us := t.R1Users(where...)
+	need(len(us) > 0, what)
+	return us[0]
+}
+
+// R1TokenFor returns a token that may manage company, or "".
+func (t *Targets) R1TokenFor(company int) string {
+	if t.doc.R1discover == nil {
+		return ""
+	}
+	for _, tk := range t.doc.R1discover.Tokens {
+		if slices.Contains(tk.Companies, company) {
+			return tk.Token
+		}
+	}
+	return ""
+}
+
+// R1TokenNotFor returns a token that may not manage company, or skips.
+func (t *Targets) R1TokenNotFor(company int) string {
+	ginkgo.GinkgoHelper()
+	if t.doc.R1discover != nil {
+		for _, tk := range t.doc.R1discover.Tokens {
+			if !slices.Contains(tk.Companies, company) {
+				return tk.Token
+			}
+		}
+	}
+	need(false, fmt.Sprintf("R1 Discover token that may not manage company %d", company))
+	return ""
+}
+
+// R1UnknownCompany returns a company id the fixtures do not define.
+func (t *Targets) R1UnknownCompany() int {
+	id := 999999
+	if t.doc.R1discover != nil {
+		for _, c := range t.doc.R1discover.Companies {
+			if c.Id >= id {
+				id = c.Id + 1
+			}
+		}
+	}
+	return id
+}
+
+// R1Known reports whether any R1 user has this username (field "username"),
+// email ("email") or, within company, company username.
+func (t *Targets) R1Known(field, value string) bool {
+	return len(t.R1Users(func(u R1User) bool {
+		var p *string
+		switch field {
+		case "username":
+			p = u.Username
+		case "email":
+			p = u.Email
+		}
+		return p != nil && strings.EqualFold(*p, value)
+	})) > 0
+}
+
+// R1Update is PUT /api/v1/companies/{companyId}/users/{clientId} for u
+// with its company's token, built by the generated R1 Discover client.
+func R1Update(u R1User, body any) Request {
+	return Request{JSON: body, Header: http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + u.Token}},
+		Build: func(server string, b io.Reader) (*http.Request, error) {
+			return r1api.NewUpdateCompanyUserRequestWithBody(server, u.Company.Id, u.ClientId, "application/json", b)
+		}}
+}
