@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,8 +11,9 @@ import (
 )
 
 // VendorDocuments names the documents that describe vendor pages, where
-// every decision of the mock is marked.
-var VendorDocuments = []string{Care360, CL2C, R1Discover}
+// every decision of the mock is marked: every document but the control
+// API's.
+var VendorDocuments = slices.DeleteFunc(slices.Clone(Names), func(n string) bool { return n == MockControl })
 
 // Inference is one decision of the mock that a document marks with
 // x-mock-inferred: true.

@@ -7,9 +7,11 @@ package openapi
 //go:generate go run ./internal/inferencetable ../README.md
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,11 +25,28 @@ const (
 	MockControl = "mock-control"
 )
 
-// Names lists every embedded document.
-var Names = []string{Care360, CL2C, R1Discover, MockControl}
-
 //go:embed *.yaml
 var files embed.FS
+
+// Names lists every embedded OpenAPI document (a YAML file with a
+// top-level openapi key; the linter's files are not), by file name.
+var Names = func() []string {
+	entries, err := files.ReadDir(".")
+	if err != nil {
+		panic(err)
+	}
+	var out []string
+	for _, e := range entries {
+		raw, err := files.ReadFile(e.Name())
+		if err != nil {
+			panic(err)
+		}
+		if bytes.HasPrefix(raw, []byte("openapi:")) || bytes.Contains(raw, []byte("\nopenapi:")) {
+			out = append(out, strings.TrimSuffix(e.Name(), ".yaml"))
+		}
+	}
+	return out
+}()
 
 // Bytes returns the raw YAML of the named document.
 func Bytes(name string) ([]byte, error) {

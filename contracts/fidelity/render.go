@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/vendorsuite/contracts/contracts/support"
 )
 
 // Meta describes a comparison for the report's head.
@@ -49,7 +51,7 @@ func cell(r Result) string {
 
 func targetLine(m Meta) string {
 	var parts []string
-	for _, v := range []string{"care360", "cl2c", "r1discover"} {
+	for _, v := range support.Vendors {
 		if u := m.Target[v]; u != "" {
 			parts = append(parts, v+" "+u)
 		}

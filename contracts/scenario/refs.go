@@ -124,7 +124,7 @@ func parseRef(body string) (ref, error) {
 	case "credential":
 		vendor, account, ok := strings.Cut(rest, ".")
 		if !ok || account == "" || !slices.Contains(Vendors, vendor) {
-			return ref{}, fmt.Errorf("reference ${%s}: want ${credential.<care360|cl2c|r1discover>.<account>}", body)
+			return ref{}, fmt.Errorf("reference ${%s}: want ${credential.<%s>.<account>}", body, strings.Join(Vendors, "|"))
 		}
 		return ref{kind: kind, a: vendor, b: account}, nil
 	case "fixtures":

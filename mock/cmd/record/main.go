@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/vendorsuite/contracts/mock/internal/buildinfo"
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
 func main() {
@@ -39,7 +40,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	base := fs.String("url", "http://127.0.0.1:8080", "base URL of the mock")
 	session := fs.String("session", "", "the mock session to record (default: the default world)")
 	since := fs.Int64("since", 0, "only requests with a sequence number greater than this")
-	vendor := fs.String("vendor", "", "only requests to this vendor (care360, cl2c, r1discover)")
+	vendor := fs.String("vendor", "", "only requests to this vendor ("+strings.Join(registry.Names(), ", ")+")")
 	name := fs.String("name", "", "the scenario's name (required)")
 	out := fs.String("out", "", "file to write; - for standard output (required)")
 	token := fs.String("control-token", os.Getenv("MOCK_CONTROL_TOKEN"), "control token of the mock (default $MOCK_CONTROL_TOKEN)")
