@@ -10,8 +10,6 @@ package mock_test
 // are kept under testdata/fuzz/<FuzzName>/ and run as plain tests.
 
 import (
-	"github.com/vendorsuite/contracts/openapi/pageexamples"
-
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/care360"
+	"github.com/vendorsuite/contracts/openapi/pageexamples"
 )
 
 // Credentials the fuzzers pick from by index; "" sends no header.

@@ -174,7 +174,7 @@ func TestRecordedDroppedConnectionReplaysAsNoAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Cleanup()
+	defer func() { _ = p.Cleanup() }()
 	if err := s.NewRun(p.Exchanger).All(); err != nil {
 		t.Fatal(err)
 	}

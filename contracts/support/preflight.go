@@ -196,10 +196,10 @@ func (t *Targets) vendorProbe(tg *Target) (probeRequest, func(probeAnswer) strin
 			return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1",
 					header: http.Header{"Cv-Api-Key": {org.ApiKeys[0]}}, with: "with the key CONTRACT_FIXTURES gives organization " + orgName(org)},
 				func(a probeAnswer) string {
-					switch {
-					case a.status == http.StatusOK:
+					if a.status == http.StatusOK {
 						return ""
-					case a.status == http.StatusBadRequest && strings.Contains(a.body, "cv-api-key"):
+					}
+					if a.status == http.StatusBadRequest && strings.Contains(a.body, "cv-api-key") {
 						return "the target refused the key; CONTRACT_FIXTURES does not describe this target"
 					}
 					return notAPI("Care360 users")
@@ -219,10 +219,10 @@ func (t *Targets) vendorProbe(tg *Target) (probeRequest, func(probeAnswer) strin
 					header: http.Header{"Tenant": {tn.Id}, "X-Api-Key": {tn.ApiKeys[0]}},
 					with:   "with an empty body and the key CONTRACT_FIXTURES gives tenant " + tn.Id},
 				func(a probeAnswer) string {
-					switch {
-					case a.status == http.StatusBadRequest:
+					switch a.status {
+					case http.StatusBadRequest:
 						return ""
-					case a.status == http.StatusUnauthorized:
+					case http.StatusUnauthorized:
 						return "the target refused the tenant and key; CONTRACT_FIXTURES does not describe this target"
 					}
 					return notAPI("CL2C user")

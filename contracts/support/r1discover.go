@@ -38,7 +38,7 @@ func R1Complete(u R1User) bool {
 
 // R1Other selects users other than u.
 func R1Other(not R1User) R1Pred {
-	return func(u R1User) bool { return !(u.Company.Id == not.Company.Id && u.ClientId == not.ClientId) }
+	return func(u R1User) bool { return u.Company.Id != not.Company.Id || u.ClientId != not.ClientId }
 }
 
 // R1SameCompany selects users of u's company.

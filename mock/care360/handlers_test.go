@@ -1,8 +1,6 @@
 package care360_test
 
 import (
-	"github.com/vendorsuite/contracts/openapi/pageexamples"
-
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,6 +14,7 @@ import (
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/care360"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/openapi/pageexamples"
 )
 
 // newServer serves the Care360 routes over a store built from f (the

@@ -1,13 +1,12 @@
 package cl2c
 
 import (
-	"github.com/vendorsuite/contracts/mock/internal/ptr"
-
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
 )
 
 // Build makes a store from the cl2c section of a fixture document, or

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/cl2c"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 )
 
@@ -97,7 +98,7 @@ var (
 // checking their form, with fixed markers so bodies compare exactly.
 func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
 	t.Helper()
-	if ct := rec.Header().Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSONCharsetUTF8 {
+	if ct := rec.Header().Get(echo.HeaderContentType); ct != jsonresp.ContentType {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	var m map[string]any
@@ -259,15 +260,15 @@ func TestUpdateAnswersTheWholeUser(t *testing.T) {
 	if rec.Body.String() != want {
 		t.Errorf("body = %s\nwant   %s", rec.Body, want)
 	}
-	if ct := rec.Header().Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSONCharsetUTF8 {
+	if ct := rec.Header().Get(echo.HeaderContentType); ct != jsonresp.ContentType {
 		t.Errorf("Content-Type = %q", ct)
 	}
-	got := findUser(t, store.Export(), "t1", "u1")
+	got := userU1(t, store.Export(), "t1")
 	if *got.FirstName != "Jack" || *got.LastName != "Black" || *got.PhoneNumber != "+447911123456" || *got.PushToken != "new_token" {
 		t.Errorf("stored user = %+v", got)
 	}
 	// The other tenant's user with the same id is untouched.
-	if other := findUser(t, store.Export(), "t2", "u1"); *other.FirstName != "Other" {
+	if other := userU1(t, store.Export(), "t2"); *other.FirstName != "Other" {
 		t.Errorf("t2's u1 changed: %+v", other)
 	}
 }
@@ -282,7 +283,7 @@ func TestOmittedOptionalFieldsKeepTheirValue(t *testing.T) {
 	if got["phoneNumber"] != "+1234567890" || got["lastName"] != "Smith" {
 		t.Errorf("answer = %v", got)
 	}
-	u := findUser(t, store.Export(), "t1", "u1")
+	u := userU1(t, store.Export(), "t1")
 	if *u.PhoneNumber != "+1234567890" || *u.PushToken != "old_token" {
 		t.Errorf("optional fields changed: %+v", u)
 	}
@@ -379,7 +380,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	u := findUser(t, store.Export(), "t1", "u1")
+	u := userU1(t, store.Export(), "t1")
 	if strings.TrimPrefix(*u.FirstName, "F") != strings.TrimPrefix(*u.LastName, "L") {
 		t.Errorf("torn update: %s %s", *u.FirstName, *u.LastName)
 	}
@@ -418,18 +419,19 @@ func TestRenderRoutingProblems(t *testing.T) {
 	}
 }
 
-func findUser(t *testing.T, f *mockcontrol.Cl2cFixtures, tenant, id string) mockcontrol.Cl2cUser {
+// userU1 finds user u1 of tenant, the one the update tests change.
+func userU1(t *testing.T, f *mockcontrol.Cl2cFixtures, tenant string) mockcontrol.Cl2cUser {
 	t.Helper()
 	for _, tn := range f.Tenants {
 		if tn.Id != tenant {
 			continue
 		}
 		for _, u := range tn.Users {
-			if u.Id == id {
+			if u.Id == "u1" {
 				return u
 			}
 		}
 	}
-	t.Fatalf("no user %s in tenant %s", id, tenant)
+	t.Fatalf("no user u1 in tenant %s", tenant)
 	return mockcontrol.Cl2cUser{}
 }

@@ -4,11 +4,10 @@
 package cl2c
 
 import (
-	"github.com/vendorsuite/contracts/mock/internal/ptr"
-
 	"sync"
 
 	api "github.com/vendorsuite/contracts/generated/cl2c"
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
 )
 
 // tenant is what a `tenant` header and one of its API keys open.

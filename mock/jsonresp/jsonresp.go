@@ -47,12 +47,16 @@ func Write(c echo.Context, status int, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	return c.Blob(status, echo.MIMEApplicationJSONCharsetUTF8, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return c.Blob(status, ContentType, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
+
+// ContentType is what the vendors answer JSON with (Echo deprecates its
+// constant for it; the vendors still send the charset).
+const ContentType = "application/json; charset=UTF-8"
 
 // WriteRaw sends already encoded JSON.
 func WriteRaw(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+	w.Header().Set(echo.HeaderContentType, ContentType)
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

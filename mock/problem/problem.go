@@ -15,19 +15,19 @@ import (
 type Kind int
 
 const (
-	// Invalid: the request breaks its schema (fields, parameters).
+	// Invalid means the request breaks its schema (fields, parameters).
 	Invalid Kind = iota
-	// MalformedJSON: the body is not JSON at all.
+	// MalformedJSON means the body is not JSON at all.
 	MalformedJSON
-	// BodyTooLarge: the body is over the size limit.
+	// BodyTooLarge means the body is over the size limit.
 	BodyTooLarge
-	// UnsupportedMediaType: the body is not sent as application/json.
+	// UnsupportedMediaType means the body is not sent as application/json.
 	UnsupportedMediaType
-	// NotFound: no operation of the document has this path.
+	// NotFound means no operation of the document has this path.
 	NotFound
-	// MethodNotAllowed: the path exists, the method does not.
+	// MethodNotAllowed means the path exists, the method does not.
 	MethodNotAllowed
-	// Failure: the request cannot be served for another reason (an
+	// Failure means the request cannot be served for another reason (an
 	// injected fault, a limit, a failure of the mock); Status and Message
 	// say which.
 	Failure

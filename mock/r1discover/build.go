@@ -1,12 +1,11 @@
 package r1discover
 
 import (
-	"github.com/vendorsuite/contracts/mock/internal/ptr"
-
 	"fmt"
 	"slices"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
 )
 
 // Build makes a store from the r1discover section of a fixture document,

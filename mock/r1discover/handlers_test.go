@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/r1discover"
 )
@@ -104,7 +105,7 @@ func do(e *echo.Echo, c call) *httptest.ResponseRecorder {
 
 func decode(t *testing.T, rec *httptest.ResponseRecorder) any {
 	t.Helper()
-	if ct := rec.Header().Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSONCharsetUTF8 {
+	if ct := rec.Header().Get(echo.HeaderContentType); ct != jsonresp.ContentType {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	var v any

@@ -1,11 +1,10 @@
 package r1discover
 
 import (
-	"github.com/vendorsuite/contracts/mock/internal/ptr"
-
 	"strings"
 
 	api "github.com/vendorsuite/contracts/generated/r1discover"
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
 	"github.com/vendorsuite/contracts/mock/validation"
 )
 

@@ -6,10 +6,11 @@
 package redact
 
 import (
-	"github.com/vendorsuite/contracts/mock/registry"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
 // Marker replaces every secret value.

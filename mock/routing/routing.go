@@ -29,30 +29,47 @@ func (r *Router) add(method, path string, h echo.HandlerFunc, m []echo.Middlewar
 	return r.e.Add(method, path, h)
 }
 
+// CONNECT adds a CONNECT route behind the Router's middleware.
 func (r *Router) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodConnect, p, h, m)
 }
+
+// DELETE adds a DELETE route behind the Router's middleware.
 func (r *Router) DELETE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodDelete, p, h, m)
 }
+
+// GET adds a GET route behind the Router's middleware.
 func (r *Router) GET(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodGet, p, h, m)
 }
+
+// HEAD adds a HEAD route behind the Router's middleware.
 func (r *Router) HEAD(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodHead, p, h, m)
 }
+
+// OPTIONS adds a OPTIONS route behind the Router's middleware.
 func (r *Router) OPTIONS(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodOptions, p, h, m)
 }
+
+// PATCH adds a PATCH route behind the Router's middleware.
 func (r *Router) PATCH(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodPatch, p, h, m)
 }
+
+// POST adds a POST route behind the Router's middleware.
 func (r *Router) POST(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodPost, p, h, m)
 }
+
+// PUT adds a PUT route behind the Router's middleware.
 func (r *Router) PUT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodPut, p, h, m)
 }
+
+// TRACE adds a TRACE route behind the Router's middleware.
 func (r *Router) TRACE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
 	return r.add(http.MethodTrace, p, h, m)
 }

@@ -2,9 +2,10 @@ package validation
 
 import (
 	"fmt"
-	"github.com/vendorsuite/contracts/mock/problem"
 	"strconv"
 	"strings"
+
+	"github.com/vendorsuite/contracts/mock/problem"
 )
 
 // Bounds limit the shape of a JSON body. They are checked by a single scan

@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+
 	"github.com/vendorsuite/contracts/mock/problem"
 )
 

@@ -40,7 +40,7 @@ func genFixtures(args []string) error {
 	fmt.Fprint(w, `{"care360":{"organizations":[{"id":"org_big","name":"Big Clinic","apiKeys":["big-key"],"users":[`)
 	for i := range *n {
 		if i > 0 {
-			w.WriteByte(',')
+			_ = w.WriteByte(',')
 		}
 		created := base.Add(time.Duration(i) * time.Second).Format("2006-01-02T15:04:05.000Z")
 		fmt.Fprintf(w, `{"id":"u%08d","email":"user%08d@example.com","role":"USER","createdAt":%q,"firstName":"First%d","lastName":"Last%d"}`, i, i, created, i, i)
@@ -147,8 +147,10 @@ func startOnce(bin, fixturesPath, probe string, header http.Header, settle, time
 	if err := cmd.Start(); err != nil {
 		return 0, 0, 0, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed once the server has exited, with how in exitErr.
+	var exitErr error
+	exited := make(chan struct{})
+	go func() { exitErr = cmd.Wait(); close(exited) }()
 	stop := func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -164,8 +166,8 @@ func startOnce(bin, fixturesPath, probe string, header http.Header, settle, time
 			return 0, 0, 0, fmt.Errorf("startup: %s gave no 200 on %s after %s", bin, probe, timeout)
 		}
 		select {
-		case err := <-exited:
-			return 0, 0, 0, fmt.Errorf("startup: %s exited early: %v", bin, err)
+		case <-exited:
+			return 0, 0, 0, fmt.Errorf("startup: %s exited early: %v", bin, exitErr)
 		default:
 		}
 		if answers(client, "http://"+addr+probe, header) {

@@ -60,7 +60,7 @@ func TestWildcardAddressFromEnvironmentNeedsTokenOrOptOut(t *testing.T) {
 	for _, optOut := range []string{"MOCK_INSECURE_CONTROL", "MOCK_NO_CONTROL", "MOCK_CONTROL_TOKEN"} {
 		t.Setenv(optOut, "true")
 		c, err := parseFlags(nil, io.Discard)
-		if err != nil || !(c.insecureControl || c.noControl || c.controlToken == "true") {
+		if err != nil || (!c.insecureControl && !c.noControl && c.controlToken != "true") {
 			t.Fatalf("%s=true not taken: %+v %v", optOut, c, err)
 		}
 		t.Setenv(optOut, "")

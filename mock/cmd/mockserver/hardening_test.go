@@ -22,7 +22,9 @@ func startServer(t *testing.T, args ...string) (string, *syncBuffer) {
 	go func() { done <- run(ctx, append([]string{"--addr", addr}, args...), logs) }()
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		if err := <-done; err != nil {
+			t.Errorf("the server stopped with %v", err)
+		}
 	})
 	waitHealthy(t, addr)
 	return addr, logs
@@ -50,9 +52,13 @@ func call(t *testing.T, method, url, body string, header ...string) (int, string
 func TestStateFileRefusedAtStart(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.json")
-	os.WriteFile(empty, nil, 0o600)
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	blank := filepath.Join(dir, "blank.json")
-	os.WriteFile(blank, []byte(" \n"), 0o600)
+	if err := os.WriteFile(blank, []byte(" \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	missingDir := filepath.Join(dir, "no-such-dir", "state.json")
 	notADir := filepath.Join(empty, "state.json")
 	for _, tt := range []struct {
@@ -80,8 +86,12 @@ func TestLeftoverTemporaryFilesRemovedAtStart(t *testing.T) {
 	state := filepath.Join(dir, "state.json")
 	leftover := filepath.Join(dir, ".state.json.tmp-123456")
 	other := filepath.Join(dir, ".other.json.tmp-1")
-	os.WriteFile(leftover, []byte(`{"care360":`), 0o600)
-	os.WriteFile(other, []byte("not ours"), 0o600)
+	if err := os.WriteFile(leftover, []byte(`{"care360":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("not ours"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	_, logs := startServer(t, "--state-file", state)
 	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
 		t.Fatalf("the leftover temporary file is still there: %v", err)
@@ -101,7 +111,9 @@ func TestLeftoverTemporaryFilesRemovedAtStart(t *testing.T) {
 func TestFailingSaveRefusesWrites(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "state")
-	os.Mkdir(dir, 0o700)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	addr, _ := startServer(t, "--state-file", filepath.Join(dir, "state.json"), "--save-writes", "1", "--save-interval", "20ms")
 	base := "http://" + addr
 	write := func(city string) (int, string) {

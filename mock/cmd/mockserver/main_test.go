@@ -83,13 +83,21 @@ func TestStartupRefusals(t *testing.T) {
 	}
 	defer taken.Close()
 	badFixtures := filepath.Join(t.TempDir(), "bad.yaml")
-	os.WriteFile(badFixtures, []byte("care360: {organizations: [{id: x}]}\n"), 0o600)
+	if err := os.WriteFile(badFixtures, []byte("care360: {organizations: [{id: x}]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	badSchema := filepath.Join(t.TempDir(), "bad-schema.yaml")
-	os.WriteFile(badSchema, []byte("care360: {organizations: [{id: x, colour: blue}]}\n"), 0o600)
+	if err := os.WriteFile(badSchema, []byte("care360: {organizations: [{id: x, colour: blue}]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	emptyFixtures := filepath.Join(t.TempDir(), "empty.yaml")
-	os.WriteFile(emptyFixtures, []byte("# nothing yet\n"), 0o600)
+	if err := os.WriteFile(emptyFixtures, []byte("# nothing yet\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	badState := filepath.Join(t.TempDir(), "state.json")
-	os.WriteFile(badState, []byte("{ torn"), 0o600)
+	if err := os.WriteFile(badState, []byte("{ torn"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		args []string
@@ -122,7 +130,9 @@ func TestControlTokenAndLogs(t *testing.T) {
 	defer func() {
 		if !stopped {
 			cancel()
-			<-done
+			if err := <-done; err != nil {
+				t.Errorf("the server stopped with %v", err)
+			}
 		}
 	}()
 	deadline := time.Now().Add(5 * time.Second)
@@ -221,8 +231,8 @@ func TestStateFileSurvivesKills(t *testing.T) {
 				lastAcked = i
 			}
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait() // killed: its exit status says only that
 		doc, found, err := statefile.Load(state)
 		if err != nil || (!found && acknowledged > 0) {
 			t.Fatalf("round %d: state file unusable after a kill (found=%v): %v\n%s", round, found, err, stderr.String())
@@ -234,7 +244,7 @@ func TestStateFileSurvivesKills(t *testing.T) {
 			for _, o := range doc.Care360.Organizations {
 				for _, u := range o.Users {
 					if u.Email == "jane.roe@example.com" && u.City != nil {
-						fmt.Sscanf(*u.City, "City "+fmt.Sprint(round)+"-%d", &stored)
+						_, _ = fmt.Sscanf(*u.City, "City "+fmt.Sprint(round)+"-%d", &stored) // another city leaves stored at -1
 					}
 				}
 			}
@@ -259,7 +269,9 @@ func TestStateFileSurvivesKills(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("write: %v", err)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}

@@ -45,7 +45,9 @@ func TestRecordWritesTheSessionAsAScenario(t *testing.T) {
 		t.Fatalf("the recording (bodies may carry health data) is not private: %v %v", info.Mode(), err)
 	}
 	// An existing world-readable file is narrowed when overwritten.
-	os.Chmod(out, 0o644)
+	if err := os.Chmod(out, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := run([]string{"--url", srv.URL, "--session", "qa", "--vendor", "care360", "--name", "listed", "--out", out}, &bytes.Buffer{}, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}

@@ -354,7 +354,6 @@ func (s *server) start(base string) (time.Duration, error) {
 		if resp, err := probe.Get(base + "/__mock/health"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				go func() { <-exited }()
 				return time.Since(begin), nil
 			}
 		}
