@@ -136,9 +136,9 @@ func TestJournalIsABoundedRing(t *testing.T) {
 	}
 }
 
-func addFault(t *testing.T, m http.Handler, rule string, hdr ...string) string {
+func addFault(t *testing.T, m http.Handler, rule string) string {
 	t.Helper()
-	rec := send(m, http.MethodPost, "/__mock/faults", "application/json", rule, hdr...)
+	rec := send(m, http.MethodPost, "/__mock/faults", "application/json", rule)
 	if rec.Code != 201 {
 		t.Fatalf("add fault: %d %s", rec.Code, rec.Body)
 	}
