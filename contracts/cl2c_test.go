@@ -49,7 +49,7 @@ func restoreCl2c(u support.Cl2cUser) {
 
 func cl2cUserWithProfile() support.Cl2cUser {
 	GinkgoHelper()
-	return targets.Cl2cUser("CL2C user with first name, last name and phone number, in a tenant with an API key",
+	return targets.Cl2c().User("CL2C user with first name, last name and phone number, in a tenant with an API key",
 		support.Cl2cUserWithNames, func(u support.Cl2cUser) bool { return u.UserName != nil && u.Email != nil })
 }
 
@@ -105,7 +105,7 @@ var _ = Describe("CL2C update user API", Label(support.CL2C), func() {
 		})
 
 		It("accepts the page's JavaScript example as written", Label(support.LabelMutating, support.LabelIrreversible), Serial, func() {
-			u := targets.Cl2cUser("CL2C user user_id in tenant your-tenant-id with key your-api-key (the page's JavaScript example)",
+			u := targets.Cl2c().User("CL2C user user_id in tenant your-tenant-id with key your-api-key (the page's JavaScript example)",
 				support.Cl2cTenantID("your-tenant-id"), support.Cl2cUserID("user_id"), support.Cl2cUserWithNames,
 				func(u support.Cl2cUser) bool { return u.Tenant.ApiKeys[0] == "your-api-key" })
 			DeferCleanup(restoreCl2c, u)
@@ -177,7 +177,7 @@ var _ = Describe("CL2C update user API", Label(support.CL2C), func() {
 			}),
 			Entry("an API key of another tenant", Label(support.LabelInferred), func(u support.Cl2cUser) (support.Request, int, string, string) {
 				return support.Request{JSON: map[string]any{"id": u.Id, "firstName": "John", "lastName": "Doe"},
-					Header: http.Header{"Tenant": {u.Tenant.Id}, "X-Api-Key": {targets.Cl2cOtherKey(u.Tenant)}}}, 401, "System.UnauthorizedAccessException", "Invalid tenant or API key."
+					Header: http.Header{"Tenant": {u.Tenant.Id}, "X-Api-Key": {targets.Cl2c().OtherKey(u.Tenant)}}}, 401, "System.UnauthorizedAccessException", "Invalid tenant or API key."
 			}),
 			Entry("an unknown tenant", Label(support.LabelInferred), func(u support.Cl2cUser) (support.Request, int, string, string) {
 				return support.Request{JSON: map[string]any{"id": u.Id, "firstName": "John", "lastName": "Doe"},

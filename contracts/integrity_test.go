@@ -76,7 +76,7 @@ var _ = Describe("Integrity", func() {
 
 	Describe("R1 Discover in Laravel's order", Label(support.R1Discover, support.LabelInferred), func() {
 		var u support.R1User
-		BeforeEach(func() { u = targets.R1User("a user with every field", support.R1Complete) })
+		BeforeEach(func() { u = targets.R1().User("a user with every field", support.R1Complete) })
 
 		It("answers an unknown client with 404 whatever the body", func() {
 			for _, body := range []string{`{`, `{"username":5,"client_email":"x"}`, `[]`} {

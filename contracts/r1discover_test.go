@@ -54,15 +54,15 @@ func restoreR1(u support.R1User) {
 
 func r1Complete() support.R1User {
 	GinkgoHelper()
-	return targets.R1User("R1 Discover user with every field set, in a company a token manages", support.R1Complete)
+	return targets.R1().User("R1 Discover user with every field set, in a company a token manages", support.R1Complete)
 }
 
 var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func() {
 	Describe("PUT /api/v1/companies/{companyId}/users/{clientId}", func() {
 		It("accepts the page's request with one working value per field", Label(support.LabelMutating), Serial, func() {
-			u := targets.R1User("R1 Discover user abcxyz123456 of company 1 (the page example's user)", support.R1Client(1, "abcxyz123456"), support.R1Complete)
+			u := targets.R1().User("R1 Discover user abcxyz123456 of company 1 (the page example's user)", support.R1Client(1, "abcxyz123456"), support.R1Complete)
 			for field, value := range map[string]string{"username": "xyz123", "email": "client@example.com"} {
-				if targets.R1Known(field, value) && (field != "username" || *u.Username != value) && (field != "email" || *u.Email != value) {
+				if targets.R1().Known(field, value) && (field != "username" || *u.Username != value) && (field != "email" || *u.Email != value) {
 					support.Skip(fmt.Sprintf("fixtures give the page example's %s %s to another user", field, value))
 				}
 			}
@@ -75,7 +75,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 		})
 
 		It("refuses the page's request as written, whose values are placeholders", Label(support.LabelInferred), func() {
-			u := targets.R1User("R1 Discover user abcxyz123456 of company 1 (the page example's user)", support.R1Client(1, "abcxyz123456"), support.R1Complete)
+			u := targets.R1().User("R1 Discover user abcxyz123456 of company 1 (the page example's user)", support.R1Client(1, "abcxyz123456"), support.R1Complete)
 			if *u.Username != "xyz123" || *u.CompanyUsername != "xyz123" {
 				support.Skip("fixtures do not give user abcxyz123456 the page example's usernames, so the example would change them")
 			}
@@ -115,7 +115,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 			})
 
 			It("frees the old username for another user", func() {
-				o := targets.R1User("second R1 Discover user with every field set", support.R1Complete, support.R1Other(u))
+				o := targets.R1().User("second R1 Discover user with every field set", support.R1Complete, support.R1Other(u))
 				DeferCleanup(restoreR1, o)
 				resp := r1Put(o, map[string]any{"username": *u.Username})
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
@@ -149,10 +149,10 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 				return support.Request{JSON: map[string]any{"client_status": "active"}, Header: http.Header{"Authorization": {"Bearer contract-suite-no-such-token"}}}, 401, r1Error("Unauthenticated.", nil)
 			}),
 			Entry("a token that may not manage the company", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
-				return support.Request{JSON: map[string]any{"client_status": "active"}, Header: http.Header{"Authorization": {"Bearer " + targets.R1TokenNotFor(u.Company.Id)}}}, 403, r1Error("This action is unauthorized.", nil)
+				return support.Request{JSON: map[string]any{"client_status": "active"}, Header: http.Header{"Authorization": {"Bearer " + targets.R1().TokenNotFor(u.Company.Id)}}}, 403, r1Error("This action is unauthorized.", nil)
 			}),
 			Entry("an unknown company", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
-				c := targets.R1UnknownCompany()
+				c := targets.R1().UnknownCompany()
 				return support.Request{JSON: map[string]any{"client_status": "active"}, Path: r1Path(c, u.ClientId)}, 404, r1Error(fmt.Sprintf("Company %d not found.", c), nil)
 			}),
 			Entry("a company id that is not a number", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
@@ -169,18 +169,18 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 				return support.Request{Raw: ptr(`{"client_status":"active"}`), ContentType: "text/plain"}, 415, r1Error("Content-Type must be application/json.", nil)
 			}),
 			Entry("a username another user has", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
-				o := targets.R1User("second R1 Discover user with a username", support.R1Other(u), func(o support.R1User) bool { return o.Username != nil })
+				o := targets.R1().User("second R1 Discover user with a username", support.R1Other(u), func(o support.R1User) bool { return o.Username != nil })
 				return support.Request{JSON: map[string]any{"username": *o.Username}}, 422,
 					r1Error("The given data was invalid.", map[string][]string{"username": {"The username has already been taken."}})
 			}),
 			Entry("a company username another user of the company has", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
-				o := targets.R1User("second R1 Discover user with a company username in the same company", support.R1Other(u), support.R1SameCompany(u),
+				o := targets.R1().User("second R1 Discover user with a company username in the same company", support.R1Other(u), support.R1SameCompany(u),
 					func(o support.R1User) bool { return o.CompanyUsername != nil })
 				return support.Request{JSON: map[string]any{"company_username": *o.CompanyUsername}}, 422,
 					r1Error("The given data was invalid.", map[string][]string{"company_username": {"The company username has already been taken."}})
 			}),
 			Entry("an email another user has", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
-				o := targets.R1User("second R1 Discover user with an email", support.R1Other(u), func(o support.R1User) bool { return o.Email != nil })
+				o := targets.R1().User("second R1 Discover user with an email", support.R1Other(u), func(o support.R1User) bool { return o.Email != nil })
 				return support.Request{JSON: map[string]any{"client_email": *o.Email}}, 422,
 					r1Error("The given data was invalid.", map[string][]string{"client_email": {"The client email has already been taken."}})
 			}),

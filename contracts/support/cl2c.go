@@ -10,6 +10,12 @@ import (
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 )
 
+// Cl2c answers questions about the CL2C tenants of the fixtures.
+type Cl2c struct{ f *mockcontrol.Cl2cFixtures }
+
+// Cl2c is the CL2C part of the fixtures.
+func (t *Targets) Cl2c() *Cl2c { return &Cl2c{f: t.doc.Cl2c} }
+
 // Cl2cUser is a CL2C user with the tenant that holds it.
 type Cl2cUser struct {
 	mockcontrol.Cl2cUser
@@ -31,15 +37,15 @@ func Cl2cUserID(id string) Cl2cPred { return func(u Cl2cUser) bool { return u.Id
 // Cl2cTenantID selects users of the tenant with this id.
 func Cl2cTenantID(id string) Cl2cPred { return func(u Cl2cUser) bool { return u.Tenant.Id == id } }
 
-// Cl2cUsers lists the CL2C users of tenants with an API key that every
+// Users lists the CL2C users of tenants with an API key that every
 // predicate selects.
-func (t *Targets) Cl2cUsers(where ...Cl2cPred) []Cl2cUser {
-	if t.doc.Cl2c == nil {
+func (c *Cl2c) Users(where ...Cl2cPred) []Cl2cUser {
+	if c.f == nil {
 		return nil
 	}
 	var out []Cl2cUser
-	for i := range t.doc.Cl2c.Tenants {
-		tn := &t.doc.Cl2c.Tenants[i]
+	for i := range c.f.Tenants {
+		tn := &c.f.Tenants[i]
 		if len(tn.ApiKeys) == 0 {
 			continue
 		}
@@ -57,19 +63,19 @@ func (t *Targets) Cl2cUsers(where ...Cl2cPred) []Cl2cUser {
 	return out
 }
 
-// Cl2cUser returns the first CL2C user every predicate selects, or skips.
-func (t *Targets) Cl2cUser(what string, where ...Cl2cPred) Cl2cUser {
+// User returns the first CL2C user every predicate selects, or skips.
+func (c *Cl2c) User(what string, where ...Cl2cPred) Cl2cUser {
 	ginkgo.GinkgoHelper()
-	us := t.Cl2cUsers(where...)
+	us := c.Users(where...)
 	need(len(us) > 0, what)
 	return us[0]
 }
 
-// Cl2cOtherKey returns an API key of a tenant other than tn, or skips.
-func (t *Targets) Cl2cOtherKey(tn *mockcontrol.Cl2cTenant) string {
+// OtherKey returns an API key of a tenant other than tn, or skips.
+func (c *Cl2c) OtherKey(tn *mockcontrol.Cl2cTenant) string {
 	ginkgo.GinkgoHelper()
-	if t.doc.Cl2c != nil {
-		for _, o := range t.doc.Cl2c.Tenants {
+	if c.f != nil {
+		for _, o := range c.f.Tenants {
 			if o.Id != tn.Id && len(o.ApiKeys) > 0 {
 				return o.ApiKeys[0]
 			}

@@ -213,7 +213,7 @@ func (t *Targets) vendorProbe(tg *Target) (probeRequest, func(probeAnswer) strin
 				return notAPI("Care360 users")
 			}
 	case CL2C:
-		if us := t.Cl2cUsers(); useCreds && len(us) > 0 {
+		if us := t.Cl2c().Users(); useCreds && len(us) > 0 {
 			tn := us[0].Tenant
 			return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}",
 					header: http.Header{"Tenant": {tn.Id}, "X-Api-Key": {tn.ApiKeys[0]}},
@@ -236,7 +236,7 @@ func (t *Targets) vendorProbe(tg *Target) (probeRequest, func(probeAnswer) strin
 				return notAPI("CL2C user")
 			}
 	default:
-		if us := t.R1Users(); useCreds && len(us) > 0 {
+		if us := t.R1().Users(); useCreds && len(us) > 0 {
 			u := us[0]
 			// A username of the wrong type is refused (422) after
 			// authentication, authorization and the route's company and

@@ -13,6 +13,13 @@ import (
 	r1api "github.com/vendorsuite/contracts/generated/r1discover"
 )
 
+// R1 answers questions about the R1 Discover companies and tokens of the
+// fixtures.
+type R1 struct{ f *mockcontrol.R1DiscoverFixtures }
+
+// R1 is the R1 Discover part of the fixtures.
+func (t *Targets) R1() *R1 { return &R1{f: t.doc.R1discover} }
+
 // R1User is an R1 Discover user with its company and a token that may
 // manage that company.
 type R1User struct {
@@ -51,17 +58,17 @@ func R1OtherCompany(of R1User) R1Pred {
 	return func(u R1User) bool { return u.Company.Id != of.Company.Id }
 }
 
-// R1Users lists the users of companies some token manages that every
+// Users lists the users of companies some token manages that every
 // predicate selects.
-func (t *Targets) R1Users(where ...R1Pred) []R1User {
-	f := t.doc.R1discover
+func (r *R1) Users(where ...R1Pred) []R1User {
+	f := r.f
 	if f == nil {
 		return nil
 	}
 	var out []R1User
 	for i := range f.Companies {
 		co := &f.Companies[i]
-		tok := t.R1TokenFor(co.Id)
+		tok := r.TokenFor(co.Id)
 	next:
 		for _, u := range co.Users {
 			ru := R1User{R1User: u, Company: co, Token: tok}
@@ -79,20 +86,20 @@ func (t *Targets) R1Users(where ...R1Pred) []R1User {
 	return out
 }
 
-// R1User returns the first user every predicate selects, or skips.
-func (t *Targets) R1User(what string, where ...R1Pred) R1User {
+// User returns the first user every predicate selects, or skips.
+func (r *R1) User(what string, where ...R1Pred) R1User {
 	ginkgo.GinkgoHelper()
-	us := t.R1Users(where...)
+	us := r.Users(where...)
 	need(len(us) > 0, what)
 	return us[0]
 }
 
-// R1TokenFor returns a token that may manage company, or "".
-func (t *Targets) R1TokenFor(company int) string {
-	if t.doc.R1discover == nil {
+// TokenFor returns a token that may manage company, or "".
+func (r *R1) TokenFor(company int) string {
+	if r.f == nil {
 		return ""
 	}
-	for _, tk := range t.doc.R1discover.Tokens {
+	for _, tk := range r.f.Tokens {
 		if slices.Contains(tk.Companies, company) {
 			return tk.Token
 		}
@@ -100,11 +107,11 @@ func (t *Targets) R1TokenFor(company int) string {
 	return ""
 }
 
-// R1TokenNotFor returns a token that may not manage company, or skips.
-func (t *Targets) R1TokenNotFor(company int) string {
+// TokenNotFor returns a token that may not manage company, or skips.
+func (r *R1) TokenNotFor(company int) string {
 	ginkgo.GinkgoHelper()
-	if t.doc.R1discover != nil {
-		for _, tk := range t.doc.R1discover.Tokens {
+	if r.f != nil {
+		for _, tk := range r.f.Tokens {
 			if !slices.Contains(tk.Companies, company) {
 				return tk.Token
 			}
@@ -114,11 +121,11 @@ func (t *Targets) R1TokenNotFor(company int) string {
 	return ""
 }
 
-// R1UnknownCompany returns a company id the fixtures do not define.
-func (t *Targets) R1UnknownCompany() int {
+// UnknownCompany returns a company id the fixtures do not define.
+func (r *R1) UnknownCompany() int {
 	id := 999999
-	if t.doc.R1discover != nil {
-		for _, c := range t.doc.R1discover.Companies {
+	if r.f != nil {
+		for _, c := range r.f.Companies {
 			if c.Id >= id {
 				id = c.Id + 1
 			}
@@ -127,10 +134,10 @@ func (t *Targets) R1UnknownCompany() int {
 	return id
 }
 
-// R1Known reports whether any R1 user has this username (field "username"),
+// Known reports whether any R1 user has this username (field "username"),
 // email ("email") or, within company, company username.
-func (t *Targets) R1Known(field, value string) bool {
-	return len(t.R1Users(func(u R1User) bool {
+func (r *R1) Known(field, value string) bool {
+	return len(r.Users(func(u R1User) bool {
 		var p *string
 		switch field {
 		case "username":
