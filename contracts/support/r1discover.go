@@ -15,7 +15,9 @@ import (
 
 // R1 answers questions about the R1 Discover companies and tokens of the
 // fixtures.
-type R1 struct{ f *mockcontrol.R1DiscoverFixtures }
+type R1 struct {
+	f *mockcontrol.R1DiscoverFixtures
+}
 
 // R1 is the R1 Discover part of the fixtures.
 func (t *Targets) R1() *R1 { return &R1{f: t.doc.R1discover} }
