@@ -207,3 +207,36 @@ func TestUnknownRouteUnderAVendorUsesItsEnvelope(t *testing.T) {
 		t.Fatalf("got %d %s", rec.Code, rec.Body)
 	}
 }
+
+// Vendor requests and control calls run through chains of their own: a
+// fault rule that matches every path leaves the control API alone, the
+// control token is never asked of a vendor request, and control calls
+// never reach the journal.
+func TestControlAndVendorChainsAreApart(t *testing.T) {
+	t.Parallel()
+	m, err := mock.New(mock.Options{ControlToken: "ctl-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := []string{mock.ControlTokenHeader, "ctl-secret"}
+	if rec := send(m, http.MethodPost, "/__mock/faults", "application/json", `{"match":{"path":"/*"},"unavailable":true}`, token...); rec.Code != 201 {
+		t.Fatalf("fault: %d %s", rec.Code, rec.Body)
+	}
+	// The vendor request meets the fault, not the control guard.
+	rec := send(m, http.MethodGet, "/api/v1/users", "", "", "cv-api-key", "cv-demo-key")
+	if rec.Code != 503 || rec.Body.String() != `{"status":503,"success":false,"error":"Service Unavailable","code":"UNAVAILABLE"}` {
+		t.Fatalf("vendor request: %d %s", rec.Code, rec.Body)
+	}
+	// The control call meets the guard, not the fault.
+	if rec := send(m, http.MethodGet, "/__mock/requests", "", ""); rec.Code != 401 {
+		t.Fatalf("control call without the token: %d %s", rec.Code, rec.Body)
+	}
+	rec = send(m, http.MethodGet, "/__mock/requests", "", "", token...)
+	if rec.Code != 200 {
+		t.Fatalf("control call: %d %s", rec.Code, rec.Body)
+	}
+	var page struct{ Entries []struct{ Path string } }
+	if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || len(page.Entries) != 1 || page.Entries[0].Path != "/api/v1/users" {
+		t.Fatalf("journal holds %s, want only the vendor request", rec.Body)
+	}
+}

@@ -187,9 +187,6 @@ func checkFault(rule mockcontrol.FaultRule) []string {
 func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if isControl(req.URL.Path) {
-			return next(c)
-		}
 		rule, delay := sessionOf(c).faults.take(req, m.credentialOf)
 		if rule == nil {
 			return next(c)

@@ -194,10 +194,14 @@ func New(opts Options) (*Mock, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.handleError
-	// The mock's chain: Echo's own Pre and Use lists are never consulted
-	// (ServeHTTP runs this chain), so middleware goes here, not to e.Use.
+	// The mock's chains: Echo's own Pre and Use lists are never consulted
+	// (ServeHTTP runs these chains), so middleware goes here, not to
+	// e.Use. Vendor requests and control calls each have their own: no
+	// control guard on a vendor request, no journal, fault or world hold
+	// on a control call.
 	m.serve = composeOnce(e, []echo.MiddlewareFunc{rewriteSessionPath},
-		m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession, m.journalize, m.countChanges, recoverPanics, m.injectFaults, m.holdWorld)
+		chain{m.logRequests, m.limitHeaders, m.resolveSession(false), m.journalize, m.countChanges(false), recoverPanics, m.injectFaults, m.holdWorld},
+		chain{m.logRequests, m.limitHeaders, m.guardControl, m.resolveSession(true), m.countChanges(true), recoverPanics})
 	for _, v := range served {
 		store := func(c echo.Context) vendordef.Store { return sessionOf(c).world.stores[v.Name] }
 		if err := v.Register(e, nil, store, opts.MaxBodyBytes); err != nil {
@@ -225,18 +229,31 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.echo.ReleaseContext(c)
 }
 
-// composeOnce returns e's request handling as one handler: the pre
-// middlewares, then routing, then the middlewares around the route's
-// handler, all composed here once.
-func composeOnce(e *echo.Echo, pre []echo.MiddlewareFunc, middlewares ...echo.MiddlewareFunc) echo.HandlerFunc {
-	routed := func(c echo.Context) error { return c.Handler()(c) }
-	for i := len(middlewares) - 1; i >= 0; i-- {
-		routed = middlewares[i](routed)
+// chain is middleware in the order a request meets it.
+type chain []echo.MiddlewareFunc
+
+// around wraps h in the chain.
+func (ch chain) around(h echo.HandlerFunc) echo.HandlerFunc {
+	for i := len(ch) - 1; i >= 0; i-- {
+		h = ch[i](h)
 	}
+	return h
+}
+
+// composeOnce returns e's request handling as one handler: the pre
+// middlewares, then routing, then the vendor chain or, for a control
+// path, the control chain around the route's handler, all composed here
+// once.
+func composeOnce(e *echo.Echo, pre []echo.MiddlewareFunc, vendor, control chain) echo.HandlerFunc {
+	routed := func(c echo.Context) error { return c.Handler()(c) }
+	vendorRoute, controlRoute := vendor.around(routed), control.around(routed)
 	h := func(c echo.Context) error {
 		req := c.Request()
 		e.Router().Find(req.Method, echo.GetPath(req), c)
-		return routed(c)
+		if registry.IsControl(req.URL.Path) {
+			return controlRoute(c)
+		}
+		return vendorRoute(c)
 	}
 	for i := len(pre) - 1; i >= 0; i-- {
 		h = pre[i](h)
@@ -335,15 +352,20 @@ func (m *Mock) SaveProblem() string {
 }
 
 // countChanges counts successful writes to the default world, refuses
-// vendor writes to it while its state cannot be saved, and holds each
-// write's answer until Options.Commit has kept it.
-func (m *Mock) countChanges(next echo.HandlerFunc) echo.HandlerFunc {
+// vendor writes to it while its state cannot be saved (control calls go
+// on: they are how a user repairs it), and holds each write's answer until
+// Options.Commit has kept it.
+func (m *Mock) countChanges(control bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc { return m.countChangesTo(next, control) }
+}
+
+func (m *Mock) countChangesTo(next echo.HandlerFunc, control bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Method == http.MethodGet || req.Method == http.MethodHead || sessionOf(c) != m.main {
 			return next(c)
 		}
-		if reason := m.SaveProblem(); reason != "" && !isControl(req.URL.Path) {
+		if reason := m.SaveProblem(); reason != "" && !control {
 			return m.renderProblem(c, &problem.Problem{Kind: problem.Failure, Status: http.StatusServiceUnavailable,
 				Message: "The mock cannot save its state, so it accepts no writes until a save succeeds: " + reason})
 		}
@@ -404,12 +426,10 @@ func (w *heldWriter) release() {
 }
 
 // guardControl answers control calls without the control token with 401,
-// and hides the control API entirely when it is switched off.
+// and hides the control API entirely when it is switched off. It is on
+// the control chain only.
 func (m *Mock) guardControl(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !isControl(c.Request().URL.Path) {
-			return next(c)
-		}
 		if m.opts.NoControl {
 			return controlError(c, http.StatusNotFound, "No operation at "+c.Request().URL.Path)
 		}
@@ -451,20 +471,16 @@ func (m *Mock) limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // holdWorld keeps the session's world from being replaced while a vendor
-// request runs. Control requests take the world's write lock themselves.
+// request runs. It is on the vendor chain only: control requests take the
+// world's write lock themselves.
 func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if isControl(c.Request().URL.Path) {
-			return next(c)
-		}
 		w := sessionOf(c).world
 		w.mu.RLock()
 		defer w.mu.RUnlock()
 		return next(c)
 	}
 }
-
-func isControl(path string) bool { return registry.IsControl(path) }
 
 // VendorOf names the registered vendor whose paths hold path, or "". An
 // unknown path under a vendor's paths is that vendor's 404.

@@ -159,7 +159,11 @@ func rewriteSessionPath(next echo.HandlerFunc) echo.HandlerFunc {
 // protect) or by a vendor request carrying a credential of the startup
 // fixtures, so requests anyone can send (no credential, a wrong one, an
 // unknown path) never cost a world.
-func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
+func (m *Mock) resolveSession(control bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc { return m.resolveSessionFor(next, control) }
+}
+
+func (m *Mock) resolveSessionFor(next echo.HandlerFunc, control bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		names, named := req.Header[SessionHeader]
@@ -176,7 +180,7 @@ func (m *Mock) resolveSession(next echo.HandlerFunc) echo.HandlerFunc {
 				Message: "The session name " + strconv.Quote(name) + " is not valid: it must match " + sessionName.String()})
 		}
 		var create func() (*session, error)
-		if isControl(req.URL.Path) || m.startupCredentials[m.credentialOf(req)] {
+		if control || m.startupCredentials[m.credentialOf(req)] {
 			create = func() (*session, error) {
 				built, err := m.startupWorld()
 				if err != nil {
