@@ -217,10 +217,15 @@ func (j *journal) retire() {
 type cappedBuffer struct{ bytes.Buffer }
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if room := journalBodyCap - b.Len(); room > 0 {
-		b.Buffer.Write(p[:min(room, len(p))])
-	}
+	b.keep(p)
 	return len(p), nil
+}
+
+// keep copies what fits of p; a bytes.Buffer write cannot fail.
+func (b *cappedBuffer) keep(p []byte) {
+	if room := journalBodyCap - b.Len(); room > 0 {
+		_, _ = b.Buffer.Write(p[:min(room, len(p))])
+	}
 }
 
 // teeBody copies the request body into the journal as it is read.
@@ -231,7 +236,7 @@ type teeBody struct {
 
 func (b *teeBody) Read(p []byte) (int, error) {
 	n, err := b.src.Read(p)
-	b.copy.Write(p[:n])
+	b.copy.keep(p[:n])
 	return n, err
 }
 
@@ -244,7 +249,7 @@ type teeWriter struct {
 }
 
 func (w *teeWriter) Write(p []byte) (int, error) {
-	w.copy.Write(p)
+	w.copy.keep(p)
 	return w.ResponseWriter.Write(p)
 }
 

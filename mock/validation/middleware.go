@@ -183,7 +183,7 @@ func (v *validator) refusedMembers(body *openapi3.RequestBody, value any) []prob
 		return nil
 	}
 	var refused []problem.Field
-	reduce(jsonSchema(body), value, nil, policy, v.options.SchemaValidationOptions, &refused)
+	reduce(jsonSchema(body), value, policy, v.options.SchemaValidationOptions, &refused)
 	return refused
 }
 

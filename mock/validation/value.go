@@ -230,8 +230,8 @@ func chosenBranch(s *openapi3.Schema, obj map[string]any, opts []openapi3.Schema
 
 // reduce returns v with every object member its schema does not declare
 // removed, and lists the members the policy refuses (by dotted path).
-func reduce(s *openapi3.Schema, v any, path []string, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]problem.Field) any {
-	out, _ := reduced(s, v, path, policy, opts, refused)
+func reduce(s *openapi3.Schema, v any, policy unknownFields, opts []openapi3.SchemaValidationOption, refused *[]problem.Field) any {
+	out, _ := reduced(s, v, nil, policy, opts, refused)
 	return out
 }
 
