@@ -152,15 +152,10 @@ func (c *C360) Users(where ...C360Pred) []C360User {
 	var out []C360User
 	for i := range c.f.Organizations {
 		o := &c.f.Organizations[i]
-	next:
 		for _, u := range o.Users {
-			cu := C360User{Care360User: u, Org: o}
-			for _, p := range where {
-				if !p(cu) {
-					continue next
-				}
+			if cu := (C360User{Care360User: u, Org: o}); selects(cu, where) {
+				out = append(out, cu)
 			}
-			out = append(out, cu)
 		}
 	}
 	return out
@@ -170,9 +165,7 @@ func (c *C360) Users(where ...C360Pred) []C360User {
 // with "fixtures have no <what>".
 func (c *C360) User(what string, where ...C360Pred) C360User {
 	ginkgo.GinkgoHelper()
-	us := c.Users(where...)
-	need(len(us) > 0, what)
-	return us[0]
+	return first(what, c.Users(where...))
 }
 
 // AuthOnlyEmail is an email the authentication service holds with no

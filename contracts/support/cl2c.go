@@ -49,15 +49,10 @@ func (c *Cl2c) Users(where ...Cl2cPred) []Cl2cUser {
 		if len(tn.ApiKeys) == 0 {
 			continue
 		}
-	next:
 		for _, u := range tn.Users {
-			cu := Cl2cUser{Cl2cUser: u, Tenant: tn}
-			for _, p := range where {
-				if !p(cu) {
-					continue next
-				}
+			if cu := (Cl2cUser{Cl2cUser: u, Tenant: tn}); selects(cu, where) {
+				out = append(out, cu)
 			}
-			out = append(out, cu)
 		}
 	}
 	return out
@@ -66,9 +61,7 @@ func (c *Cl2c) Users(where ...Cl2cPred) []Cl2cUser {
 // User returns the first CL2C user every predicate selects, or skips.
 func (c *Cl2c) User(what string, where ...Cl2cPred) Cl2cUser {
 	ginkgo.GinkgoHelper()
-	us := c.Users(where...)
-	need(len(us) > 0, what)
-	return us[0]
+	return first(what, c.Users(where...))
 }
 
 // OtherKey returns an API key of a tenant other than tn, or skips.

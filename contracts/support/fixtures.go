@@ -12,6 +12,24 @@ func need(ok bool, what string) {
 	}
 }
 
+// selects reports whether every predicate selects u.
+func selects[U any, P ~func(U) bool](u U, where []P) bool {
+	for _, p := range where {
+		if !p(u) {
+			return false
+		}
+	}
+	return true
+}
+
+// first returns the first of us, or skips the spec with "fixtures have
+// no <what>".
+func first[U any](what string, us []U) U {
+	ginkgo.GinkgoHelper()
+	need(len(us) > 0, what)
+	return us[0]
+}
+
 // skipSignal carries a Skip out of Try.
 type skipSignal struct{ reason string }
 

@@ -71,18 +71,13 @@ func (r *R1) Users(where ...R1Pred) []R1User {
 	for i := range f.Companies {
 		co := &f.Companies[i]
 		tok := r.TokenFor(co.Id)
-	next:
+		if tok == "" {
+			continue
+		}
 		for _, u := range co.Users {
-			ru := R1User{R1User: u, Company: co, Token: tok}
-			if tok == "" {
-				continue
+			if ru := (R1User{R1User: u, Company: co, Token: tok}); selects(ru, where) {
+				out = append(out, ru)
 			}
-			for _, p := range where {
-				if !p(ru) {
-					continue next
-				}
-			}
-			out = append(out, ru)
 		}
 	}
 	return out
@@ -91,9 +86,7 @@ func (r *R1) Users(where ...R1Pred) []R1User {
 // User returns the first user every predicate selects, or skips.
 func (r *R1) User(what string, where ...R1Pred) R1User {
 	ginkgo.GinkgoHelper()
-	us := r.Users(where...)
-	need(len(us) > 0, what)
-	return us[0]
+	return first(what, r.Users(where...))
 }
 
 // TokenFor returns a token that may manage company, or "".
