@@ -74,10 +74,6 @@ func (c *C360) org() *mockcontrol.Care360Organization {
 	return nil
 }
 
-// care360Org is the organization the Care360 specs act as, nil when the
-// fixtures have none.
-func (t *Targets) care360Org() *mockcontrol.Care360Organization { return t.Care360().org() }
-
 func orgName(o *mockcontrol.Care360Organization) string {
 	if o.Id != nil {
 		return *o.Id
@@ -249,4 +245,30 @@ func Care360List(params care360api.GetUsersParams) Request {
 	return Request{Build: func(server string, _ io.Reader) (*http.Request, error) {
 		return care360api.NewGetUsersRequest(server, &params)
 	}}
+}
+
+// probe is the preflight's request for Care360: a page of users, with the
+// fixtures' key unless the target is seeded.
+func (c *C360) probe(useCreds bool) (probeRequest, func(probeAnswer) string) {
+	org := c.org()
+	if useCreds && org != nil {
+		return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1",
+				header: http.Header{"Cv-Api-Key": {org.ApiKeys[0]}}, with: "with the key CONTRACT_FIXTURES gives organization " + orgName(org)},
+			func(a probeAnswer) string {
+				if a.status == http.StatusOK {
+					return ""
+				}
+				if a.status == http.StatusBadRequest && strings.Contains(a.body, "cv-api-key") {
+					return "the target refused the key; CONTRACT_FIXTURES does not describe this target"
+				}
+				return notAPI("Care360 users")
+			}
+	}
+	return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1", with: "without a key"},
+		func(a probeAnswer) string {
+			if a.status == http.StatusBadRequest && strings.Contains(a.body, "Missing cv-api-key header") {
+				return ""
+			}
+			return notAPI("Care360 users")
+		}
 }

@@ -86,3 +86,31 @@ func Cl2cUpdate(u Cl2cUser, body any) Request {
 			return cl2capi.NewUpdateUserRequestWithBody(server, "application/json", b)
 		}}
 }
+
+// probe is the preflight's request for CL2C: an empty update, which
+// changes nothing, with the fixtures' tenant and key unless the target is
+// seeded.
+func (c *Cl2c) probe(useCreds bool) (probeRequest, func(probeAnswer) string) {
+	if us := c.Users(); useCreds && len(us) > 0 {
+		tn := us[0].Tenant
+		return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}",
+				header: http.Header{"Tenant": {tn.Id}, "X-Api-Key": {tn.ApiKeys[0]}},
+				with:   "with an empty body and the key CONTRACT_FIXTURES gives tenant " + tn.Id},
+			func(a probeAnswer) string {
+				switch a.status {
+				case http.StatusBadRequest:
+					return ""
+				case http.StatusUnauthorized:
+					return "the target refused the tenant and key; CONTRACT_FIXTURES does not describe this target"
+				}
+				return notAPI("CL2C user")
+			}
+	}
+	return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}", with: "without tenant and key"},
+		func(a probeAnswer) string {
+			if a.status == http.StatusUnauthorized {
+				return ""
+			}
+			return notAPI("CL2C user")
+		}
+}

@@ -183,87 +183,20 @@ type probeRequest struct {
 // vendorProbe picks the request that tells whether the vendor's API is at
 // the target and, unless the target is seeded (then the fixtures are
 // pushed first and hold by construction), whether it accepts the
-// fixtures' credentials.
+// fixtures' credentials. Each vendor's probe lives with its fixture
+// questions (care360.go, cl2c.go, r1discover.go).
 func (t *Targets) vendorProbe(tg *Target) (probeRequest, func(probeAnswer) string) {
 	useCreds := !tg.Seeded
-	notAPI := func(name string) string {
-		return "this is not the " + name + " API (wrong base URL, or a proxy in the way?)"
-	}
 	switch tg.Vendor {
 	case Care360:
-		org := t.care360Org()
-		if useCreds && org != nil {
-			return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1",
-					header: http.Header{"Cv-Api-Key": {org.ApiKeys[0]}}, with: "with the key CONTRACT_FIXTURES gives organization " + orgName(org)},
-				func(a probeAnswer) string {
-					if a.status == http.StatusOK {
-						return ""
-					}
-					if a.status == http.StatusBadRequest && strings.Contains(a.body, "cv-api-key") {
-						return "the target refused the key; CONTRACT_FIXTURES does not describe this target"
-					}
-					return notAPI("Care360 users")
-				}
-		}
-		return probeRequest{method: http.MethodGet, path: "/api/v1/users?limit=1", with: "without a key"},
-			func(a probeAnswer) string {
-				if a.status == http.StatusBadRequest && strings.Contains(a.body, "Missing cv-api-key header") {
-					return ""
-				}
-				return notAPI("Care360 users")
-			}
+		return t.Care360().probe(useCreds)
 	case CL2C:
-		if us := t.Cl2c().Users(); useCreds && len(us) > 0 {
-			tn := us[0].Tenant
-			return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}",
-					header: http.Header{"Tenant": {tn.Id}, "X-Api-Key": {tn.ApiKeys[0]}},
-					with:   "with an empty body and the key CONTRACT_FIXTURES gives tenant " + tn.Id},
-				func(a probeAnswer) string {
-					switch a.status {
-					case http.StatusBadRequest:
-						return ""
-					case http.StatusUnauthorized:
-						return "the target refused the tenant and key; CONTRACT_FIXTURES does not describe this target"
-					}
-					return notAPI("CL2C user")
-				}
-		}
-		return probeRequest{method: http.MethodPut, path: "/v1/cl2c/user", body: "{}", with: "without tenant and key"},
-			func(a probeAnswer) string {
-				if a.status == http.StatusUnauthorized {
-					return ""
-				}
-				return notAPI("CL2C user")
-			}
-	default:
-		if us := t.R1().Users(); useCreds && len(us) > 0 {
-			u := us[0]
-			// A username of the wrong type is refused (422) after
-			// authentication, authorization and the route's company and
-			// client have been checked, and before anything changes.
-			return probeRequest{method: http.MethodPut, path: fmt.Sprintf("/api/v1/companies/%d/users/%s", u.Company.Id, u.ClientId),
-					body: `{"username":0}`, header: http.Header{"Authorization": {"Bearer " + u.Token}, "Accept": {"application/json"}},
-					with: "with a body it must refuse and the token CONTRACT_FIXTURES gives that company"},
-				func(a probeAnswer) string {
-					switch a.status {
-					case http.StatusUnprocessableEntity:
-						return ""
-					case http.StatusUnauthorized:
-						return "the target refused the token; CONTRACT_FIXTURES does not describe this target"
-					case http.StatusForbidden:
-						return "the token may not manage the company; CONTRACT_FIXTURES does not describe this target"
-					case http.StatusNotFound:
-						return "the company or client is not there; CONTRACT_FIXTURES does not describe this target"
-					}
-					return notAPI("R1 Discover update user")
-				}
-		}
-		return probeRequest{method: http.MethodPut, path: "/api/v1/companies/1/users/contract-preflight", body: "{}", with: "without a token"},
-			func(a probeAnswer) string {
-				if a.status == http.StatusUnauthorized {
-					return ""
-				}
-				return notAPI("R1 Discover update user")
-			}
+		return t.Cl2c().probe(useCreds)
 	}
+	return t.R1().probe(useCreds)
+}
+
+// notAPI is the verdict on an answer that is not the named API's.
+func notAPI(name string) string {
+	return "this is not the " + name + " API (wrong base URL, or a proxy in the way?)"
 }

@@ -152,3 +152,37 @@ func R1Update(u R1User, body any) Request {
 			return r1api.NewUpdateCompanyUserRequestWithBody(server, u.Company.Id, u.ClientId, "application/json", b)
 		}}
 }
+
+// probe is the preflight's request for R1 Discover: an update it must
+// refuse, with the fixtures' token unless the target is seeded.
+func (r *R1) probe(useCreds bool) (probeRequest, func(probeAnswer) string) {
+	if us := r.Users(); useCreds && len(us) > 0 {
+		u := us[0]
+		// A username of the wrong type is refused (422) after
+		// authentication, authorization and the route's company and
+		// client have been checked, and before anything changes.
+		return probeRequest{method: http.MethodPut, path: fmt.Sprintf("/api/v1/companies/%d/users/%s", u.Company.Id, u.ClientId),
+				body: `{"username":0}`, header: http.Header{"Authorization": {"Bearer " + u.Token}, "Accept": {"application/json"}},
+				with: "with a body it must refuse and the token CONTRACT_FIXTURES gives that company"},
+			func(a probeAnswer) string {
+				switch a.status {
+				case http.StatusUnprocessableEntity:
+					return ""
+				case http.StatusUnauthorized:
+					return "the target refused the token; CONTRACT_FIXTURES does not describe this target"
+				case http.StatusForbidden:
+					return "the token may not manage the company; CONTRACT_FIXTURES does not describe this target"
+				case http.StatusNotFound:
+					return "the company or client is not there; CONTRACT_FIXTURES does not describe this target"
+				}
+				return notAPI("R1 Discover update user")
+			}
+	}
+	return probeRequest{method: http.MethodPut, path: "/api/v1/companies/1/users/contract-preflight", body: "{}", with: "without a token"},
+		func(a probeAnswer) string {
+			if a.status == http.StatusUnauthorized {
+				return ""
+			}
+			return notAPI("R1 Discover update user")
+		}
+}
