@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -61,5 +63,15 @@ func TestRecordWritesTheSessionAsAScenario(t *testing.T) {
 	}
 	if err := run([]string{"--url", srv.URL}, &bytes.Buffer{}, &stderr); err == nil {
 		t.Fatal("no --name and --out accepted")
+	}
+}
+
+// --help describes the tool in a line and is not a failure (main exits 0
+// on flag.ErrHelp).
+func TestHelpIsNotAFailure(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run([]string{"--help"}, &bytes.Buffer{}, &stderr)
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "Saves what a mock session served as a replay file") {
+		t.Fatalf("got %v\n%s", err, stderr.String())
 	}
 }
