@@ -119,7 +119,7 @@ func expectation(x scenario.Expect) mockcontrol.ReplayExpectation {
 			p := b.Pattern.String()
 			check.Pattern = &p
 		} else {
-			var v any = b.Value
+			v := b.Value
 			check.Value = &v
 		}
 		out.Body = append(out.Body, check)

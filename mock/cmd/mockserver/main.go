@@ -22,8 +22,8 @@ import (
 	"github.com/vendorsuite/contracts/mock"
 	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
-	"github.com/vendorsuite/contracts/mock/replay"
 	"github.com/vendorsuite/contracts/mock/registry"
+	"github.com/vendorsuite/contracts/mock/replay"
 	"github.com/vendorsuite/contracts/mock/statefile"
 	"github.com/vendorsuite/contracts/openapi"
 )

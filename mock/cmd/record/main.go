@@ -47,7 +47,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the mock")
 	showVersion := fs.Bool("version", false, "print the version, commit and build date, then exit")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: record --name NAME --out FILE [flags]\n\nSaves what a mock session served as a replay file the contract suite replays.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: record --name NAME --out FILE [flags]\n\nSaves what a mock session served as a scenario file the contract suite replays.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -71,7 +71,7 @@ func TestRecordWritesTheSessionAsAScenario(t *testing.T) {
 func TestHelpIsNotAFailure(t *testing.T) {
 	var stderr bytes.Buffer
 	err := run([]string{"--help"}, &bytes.Buffer{}, &stderr)
-	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "Saves what a mock session served as a replay file") {
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "Saves what a mock session served as a scenario file") {
 		t.Fatalf("got %v\n%s", err, stderr.String())
 	}
 }

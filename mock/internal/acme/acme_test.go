@@ -93,7 +93,7 @@ func TestAFourthVendorGetsTheCore(t *testing.T) {
 	}
 
 	// Recording: the key becomes a reference to its account.
-	rec = send(m, http.MethodGet, "/__mock/requests?vendor=acme&format=replay&name=acme", "")
+	rec = send(m, http.MethodGet, "/__mock/requests?vendor=acme&format=scenario&name=acme", "")
 	if out := rec.Body.String(); rec.Code != 200 || !strings.Contains(out, "X-Acme-Key: ${credential.acme.a1}") ||
 		!strings.Contains(out, "vendor: acme") || strings.Contains(out, "acme-secret-1") {
 		t.Fatalf("recording: %d\n%s", rec.Code, out)
