@@ -12,16 +12,20 @@ import (
 // allocates nothing.
 var canonicalKey = http.CanonicalHeaderKey(APIKeyHeader)
 
+// Name is the vendor's name in the registry, the fixture document and
+// the journal.
+const Name = "care360"
+
 // Spec is Care360 as the mock's registry knows it: every path under
 // /api/v1 that R1 Discover does not own, the cv-api-key header, the
 // fixture document's care360 section.
 var Spec = vendordef.Spec[mockcontrol.Care360Fixtures, *Store]{
 	HTTP: vendordef.HTTP{
-		Name:          "care360",
+		Name:          Name,
 		Prefixes:      []string{"/api/v1"},
 		SecretHeaders: []string{APIKeyHeader},
 		Credential: func(req *http.Request) vendordef.Credential {
-			return vendordef.Credential{Vendor: "care360", Value: req.Header.Get(canonicalKey)}
+			return vendordef.Credential{Vendor: Name, Value: req.Header.Get(canonicalKey)}
 		},
 		Render: Render,
 	},
@@ -38,7 +42,7 @@ var Spec = vendordef.Spec[mockcontrol.Care360Fixtures, *Store]{
 		for _, o := range f.Organizations {
 			for _, k := range o.ApiKeys {
 				if k != "" {
-					out = append(out, vendordef.Credential{Vendor: "care360", Value: k})
+					out = append(out, vendordef.Credential{Vendor: Name, Value: k})
 				}
 			}
 		}

@@ -15,16 +15,20 @@ var (
 	canonicalTenant = http.CanonicalHeaderKey(TenantHeader)
 )
 
+// Name is the vendor's name in the registry, the fixture document and
+// the journal.
+const Name = "cl2c"
+
 // Spec is CL2C as the mock's registry knows it: paths under /v1/cl2c, the
 // tenant and X-API-Key headers, the fixture document's cl2c section.
 var Spec = vendordef.Spec[mockcontrol.Cl2cFixtures, *Store]{
 	HTTP: vendordef.HTTP{
-		Name:          "cl2c",
+		Name:          Name,
 		Prefixes:      []string{"/v1/cl2c"},
 		SecretHeaders: []string{APIKeyHeader},
 		Headers:       []string{TenantHeader},
 		Credential: func(req *http.Request) vendordef.Credential {
-			return vendordef.Credential{Vendor: "cl2c", Value: req.Header.Get(canonicalKey), Scope: req.Header.Get(canonicalTenant)}
+			return vendordef.Credential{Vendor: Name, Value: req.Header.Get(canonicalKey), Scope: req.Header.Get(canonicalTenant)}
 		},
 		Render: Render,
 	},
@@ -40,7 +44,7 @@ var Spec = vendordef.Spec[mockcontrol.Cl2cFixtures, *Store]{
 		var out []vendordef.Credential
 		for _, t := range f.Tenants {
 			for _, k := range t.ApiKeys {
-				out = append(out, vendordef.Credential{Vendor: "cl2c", Value: k, Scope: t.Id})
+				out = append(out, vendordef.Credential{Vendor: Name, Value: k, Scope: t.Id})
 			}
 		}
 		return out

@@ -10,19 +10,23 @@ import (
 	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
+// Name is the vendor's name in the registry, the fixture document and
+// the journal.
+const Name = "r1discover"
+
 // Spec is R1 Discover as the mock's registry knows it: paths under
 // /api/v1/companies (and the rest of /api/v1 when Care360 is not served),
 // the Authorization bearer token, the fixture document's r1discover
 // section.
 var Spec = vendordef.Spec[mockcontrol.R1DiscoverFixtures, *Store]{
 	HTTP: vendordef.HTTP{
-		Name:          "r1discover",
+		Name:          Name,
 		Prefixes:      []string{"/api/v1/companies"},
 		Shares:        []string{"/api/v1"},
 		SecretHeaders: []string{echo.HeaderAuthorization},
 		SecretPrefix:  map[string]string{echo.HeaderAuthorization: "Bearer "},
 		Credential: func(req *http.Request) vendordef.Credential {
-			return vendordef.Credential{Vendor: "r1discover", Value: bearerToken(req)}
+			return vendordef.Credential{Vendor: Name, Value: bearerToken(req)}
 		},
 		Render: Render,
 	},
@@ -38,7 +42,7 @@ var Spec = vendordef.Spec[mockcontrol.R1DiscoverFixtures, *Store]{
 		var out []vendordef.Credential
 		for _, t := range f.Tokens {
 			if t.Token != "" {
-				out = append(out, vendordef.Credential{Vendor: "r1discover", Value: t.Token})
+				out = append(out, vendordef.Credential{Vendor: Name, Value: t.Token})
 			}
 		}
 		return out
