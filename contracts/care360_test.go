@@ -145,11 +145,10 @@ func restoreProfile(before map[string]any) {
 }
 
 type usersPage struct {
-	Meta struct {
-		HasMore bool    `json:"hasMore"`
-		Cursor  *string `json:"cursor"`
-	} `json:"meta"`
-	Data []map[string]any `json:"data"`
+	// The document's page metadata: a renamed or retyped member fails
+	// to compile here. Users stay maps, compared member by member.
+	Meta care360api.PageMeta `json:"meta"`
+	Data []map[string]any    `json:"data"`
 }
 
 // walk follows the cursor from the first page to the last, failing when
