@@ -11,6 +11,7 @@ import (
 	"github.com/google/btree"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/fixturemerge"
 	"github.com/vendorsuite/contracts/mock/validation"
 )
 
@@ -262,7 +263,8 @@ func (s *Store) Summary() mockcontrol.Care360Summary {
 // Merge adds add's organizations, users and identities to base. An
 // organization of add whose id is in base gets its users and the keys it
 // lacks added to that organization, whose name is kept; it needs no name
-// or keys of its own. Conflicts are left for Build to report.
+// or keys of its own. Conflicts, two organizations of add with one id
+// among them, are left for Build to report.
 func Merge(base, add *mockcontrol.Care360Fixtures) *mockcontrol.Care360Fixtures {
 	out := &mockcontrol.Care360Fixtures{}
 	if base != nil {
@@ -272,27 +274,17 @@ func Merge(base, add *mockcontrol.Care360Fixtures) *mockcontrol.Care360Fixtures 
 	if add == nil {
 		return out
 	}
-	for _, ao := range add.Organizations {
-		i := -1
-		if ao.Id != nil {
-			i = slices.IndexFunc(out.Organizations, func(o mockcontrol.Care360Organization) bool {
-				return o.Id != nil && *o.Id == *ao.Id
-			})
-		}
-		if i < 0 {
-			out.Organizations = append(out.Organizations, ao)
-			continue
-		}
-		o := out.Organizations[i]
-		o.ApiKeys = slices.Clone(o.ApiKeys)
-		for _, k := range ao.ApiKeys {
-			if !slices.Contains(o.ApiKeys, k) {
-				o.ApiKeys = append(o.ApiKeys, k)
+	out.Organizations = fixturemerge.ByKey(out.Organizations, add.Organizations,
+		func(o mockcontrol.Care360Organization) (string, bool) {
+			if o.Id == nil {
+				return "", false
 			}
-		}
-		o.Users = append(slices.Clone(o.Users), ao.Users...)
-		out.Organizations[i] = o
-	}
+			return *o.Id, true
+		},
+		func(o *mockcontrol.Care360Organization, more mockcontrol.Care360Organization) {
+			o.ApiKeys = fixturemerge.Union(o.ApiKeys, more.ApiKeys, fixturemerge.Equal[string])
+			o.Users = append(slices.Clone(o.Users), more.Users...)
+		})
 	out.AuthIdentities = append(out.AuthIdentities, add.AuthIdentities...)
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/fixturemerge"
 	"github.com/vendorsuite/contracts/mock/internal/ptr"
 )
 
@@ -139,29 +140,11 @@ func Merge(base, add *mockcontrol.Cl2cFixtures) *mockcontrol.Cl2cFixtures {
 	if add == nil {
 		return out
 	}
-	// Only base's tenants are extended: two tenants of add with one id are
-	// a duplicate for Build to report, not a merge.
-	inBase := make(map[string]int, len(out.Tenants))
-	for i, t := range out.Tenants {
-		if _, seen := inBase[t.Id]; !seen {
-			inBase[t.Id] = i
-		}
-	}
-	for _, at := range add.Tenants {
-		i, ok := inBase[at.Id]
-		if !ok {
-			out.Tenants = append(out.Tenants, at)
-			continue
-		}
-		t := out.Tenants[i]
-		t.ApiKeys = slices.Clone(t.ApiKeys)
-		for _, k := range at.ApiKeys {
-			if !slices.Contains(t.ApiKeys, k) {
-				t.ApiKeys = append(t.ApiKeys, k)
-			}
-		}
-		t.Users = append(slices.Clone(t.Users), at.Users...)
-		out.Tenants[i] = t
-	}
+	out.Tenants = fixturemerge.ByKey(out.Tenants, add.Tenants,
+		func(t mockcontrol.Cl2cTenant) (string, bool) { return t.Id, true },
+		func(t *mockcontrol.Cl2cTenant, more mockcontrol.Cl2cTenant) {
+			t.ApiKeys = fixturemerge.Union(t.ApiKeys, more.ApiKeys, fixturemerge.Equal[string])
+			t.Users = append(slices.Clone(t.Users), more.Users...)
+		})
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/fixturemerge"
 	"github.com/vendorsuite/contracts/mock/internal/ptr"
 )
 
@@ -219,62 +220,20 @@ func Merge(base, add *mockcontrol.R1DiscoverFixtures) *mockcontrol.R1DiscoverFix
 	if add == nil {
 		return out
 	}
-	// A token of add that base has gains the companies it lacks.
-	tokenAt := make(map[string]int, len(out.Tokens))
-	for i, t := range out.Tokens {
-		if _, seen := tokenAt[t.Token]; !seen {
-			tokenAt[t.Token] = i
-		}
-	}
-	for _, at := range add.Tokens {
-		i, ok := tokenAt[at.Token]
-		if !ok {
-			out.Tokens = append(out.Tokens, at)
-			continue
-		}
-		t := out.Tokens[i]
-		t.Companies = slices.Clone(t.Companies)
-		for _, id := range at.Companies {
-			if !slices.Contains(t.Companies, id) {
-				t.Companies = append(t.Companies, id)
-			}
-		}
-		out.Tokens[i] = t
-	}
-	// Only base's companies are extended: two companies of add with one id
-	// are a duplicate for Build to report, not a merge.
-	inBase := make(map[int]int, len(out.Companies))
-	for i, c := range out.Companies {
-		if _, seen := inBase[c.Id]; !seen {
-			inBase[c.Id] = i
-		}
-	}
-	for _, ac := range add.Companies {
-		i, ok := inBase[ac.Id]
-		if !ok {
-			out.Companies = append(out.Companies, ac)
-			continue
-		}
-		c := out.Companies[i]
-		c.Locations = union(c.Locations, ac.Locations, same)
-		c.Programs = union(c.Programs, ac.Programs, same)
-		c.Practitioners = union(c.Practitioners, ac.Practitioners, sameFold)
-		c.Users = append(slices.Clone(c.Users), ac.Users...)
-		out.Companies[i] = c
-	}
+	out.Tokens = fixturemerge.ByKey(out.Tokens, add.Tokens,
+		func(t mockcontrol.R1Token) (string, bool) { return t.Token, true },
+		func(t *mockcontrol.R1Token, more mockcontrol.R1Token) {
+			t.Companies = fixturemerge.Union(t.Companies, more.Companies, fixturemerge.Equal[int])
+		})
+	out.Companies = fixturemerge.ByKey(out.Companies, add.Companies,
+		func(c mockcontrol.R1Company) (int, bool) { return c.Id, true },
+		func(c *mockcontrol.R1Company, more mockcontrol.R1Company) {
+			c.Locations = fixturemerge.Union(c.Locations, more.Locations, fixturemerge.Equal[string])
+			c.Programs = fixturemerge.Union(c.Programs, more.Programs, fixturemerge.Equal[string])
+			c.Practitioners = fixturemerge.Union(c.Practitioners, more.Practitioners, sameFold)
+			c.Users = append(slices.Clone(c.Users), more.Users...)
+		})
 	return out
 }
 
-func same(a, b string) bool     { return a == b }
 func sameFold(a, b string) bool { return fold(a) == fold(b) }
-
-// union returns a copy of have with the values of more it lacks appended.
-func union(have, more []string, eq func(a, b string) bool) []string {
-	out := slices.Clone(have)
-	for _, v := range more {
-		if !slices.ContainsFunc(out, func(x string) bool { return eq(x, v) }) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
