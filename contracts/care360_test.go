@@ -59,14 +59,88 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
+// The expected answers are the document's types, marshalled: a renamed or
+// retyped response member fails to compile here, and the raw body is
+// still compared whole.
+
+// c360Refusal is the envelope of a refused update.
+func c360Refusal(status int, message string) string {
+	return mustJSON(care360api.ErrorResponse{Status: status, Success: false, Message: message})
+}
+
+// c360QueryRefusal is the envelope of a refused listing.
+func c360QueryRefusal(message string) string {
+	return mustJSON(care360api.QueryError{Status: http.StatusBadRequest, Success: false, Error: message, Code: "VALIDATION_ERROR"})
+}
+
 // expectC360Error checks Care360's error envelope exactly.
 func expectC360Error(resp *support.Response, status int, message string) {
 	GinkgoHelper()
 	Expect(resp.Status).To(Equal(status), "%s", resp)
-	Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": status, "success": false, "message": message})), "%s", resp)
+	Expect(resp.Body).To(MatchJSON(c360Refusal(status, message)), "%s", resp)
 }
 
-const c360MissingKey = `{"status":400,"success":false,"error":"Missing cv-api-key header","code":"CASE_ERROR"}`
+// c360MissingKey is the answer to a missing or unknown key.
+func c360MissingKey() string {
+	return mustJSON(care360api.MissingApiKeyError{Status: 400, Success: false, Error: "Missing cv-api-key header", Code: "CASE_ERROR"})
+}
+
+// c360Page reads a 200 listing as the document's UsersPage.
+func c360Page(resp *support.Response) care360api.UsersPage {
+	GinkgoHelper()
+	Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+	p := support.Parse(resp, care360api.ParseGetUsersResponse).JSON200
+	Expect(p).NotTo(BeNil(), "the 200 answer is not the document's UsersPage: %s", resp)
+	return *p
+}
+
+// c360Updated reads a 200 update answer as the document's UpdateUserSuccess.
+func c360Updated(resp *support.Response) care360api.UpdateUserSuccess {
+	GinkgoHelper()
+	Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
+	u := support.Parse(resp, care360api.ParseUpdateUserResponse).JSON200
+	Expect(u).NotTo(BeNil(), "the 200 answer is not the document's UpdateUserSuccess: %s", resp)
+	return *u
+}
+
+// c360UpdatedProfile is the user an UPDATE_PROFILE answer shows.
+func c360UpdatedProfile(resp *support.Response) care360api.ProfileUser {
+	GinkgoHelper()
+	return support.Member(c360Updated(resp).AsProfileUpdatedResponse()).Data.User
+}
+
+// pageEmails lists the page's emails in lower case.
+func pageEmails(p care360api.UsersPage) []string {
+	out := []string{}
+	for _, u := range p.Data {
+		out = append(out, strings.ToLower(u.Email))
+	}
+	return out
+}
+
+// as converts v to T through JSON: expected values built by field name
+// (as the update request names them) become the document's type.
+func as[T any](v any) T {
+	GinkgoHelper()
+	var out T
+	Expect(json.Unmarshal([]byte(mustJSON(v)), &out)).To(Succeed())
+	return out
+}
+
+// profileUpdated is the whole answer to an UPDATE_PROFILE that leaves the
+// user with profile p.
+func profileUpdated(p map[string]any) string {
+	want := care360api.ProfileUpdatedResponse{Status: http.StatusOK, Success: true, Message: "Profile updated successfully"}
+	want.Data.User = as[care360api.ProfileUser](profileUser(p))
+	return mustJSON(want)
+}
+
+// emailUpdated is the whole answer to an UPDATE_EMAIL that leaves the user u.
+func emailUpdated(u care360api.EmailUser) string {
+	want := care360api.EmailUpdatedResponse{Status: http.StatusOK, Success: true, Message: "Email updated successfully"}
+	want.Data.User = u
+	return mustJSON(want)
+}
 
 // profileUser is the user as UPDATE_PROFILE answers it: dob at midnight UTC.
 func profileUser(p map[string]any) map[string]any {
@@ -78,27 +152,26 @@ func profileUser(p map[string]any) map[string]any {
 }
 
 // emailUser is the user as UPDATE_EMAIL answers it.
-func emailUser(p map[string]any) map[string]any {
-	u := map[string]any{}
-	for _, k := range []string{"email", "firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2", "city", "state", "country", "postalCode"} {
-		u[k] = p[k]
-	}
-	return u
+func emailUser(l care360api.ListedUser) care360api.EmailUser {
+	return care360api.EmailUser{Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Dob: l.Dob,
+		PhoneNumber: l.PhoneNumber, Gender: l.Gender, Address: l.Address, Address2: l.Address2,
+		City: l.City, State: l.State, Country: l.Country, PostalCode: l.PostalCode}
 }
 
 // listedUser is the user as GET /api/v1/users lists it.
-func listedUser(u mockcontrol.Care360User, p map[string]any) map[string]any {
-	out := maps.Clone(p)
-	comm := map[string]any{"smsNotificationsDisabled": false, "notificationsDisabled": false}
+func listedUser(u mockcontrol.Care360User, p map[string]any) care360api.ListedUser {
+	out := as[care360api.ListedUser](p)
+	if out.LanguagePreferences == nil {
+		out.LanguagePreferences = []string{}
+	}
 	if c := u.Communication; c != nil {
 		if c.SmsNotificationsDisabled != nil {
-			comm["smsNotificationsDisabled"] = *c.SmsNotificationsDisabled
+			out.Communication.SmsNotificationsDisabled = *c.SmsNotificationsDisabled
 		}
 		if c.NotificationsDisabled != nil {
-			comm["notificationsDisabled"] = *c.NotificationsDisabled
+			out.Communication.NotificationsDisabled = *c.NotificationsDisabled
 		}
 	}
-	out["communication"] = comm
 	return out
 }
 
@@ -109,7 +182,9 @@ func listedUser(u mockcontrol.Care360User, p map[string]any) map[string]any {
 // not be put back.
 func readProfile(email string, fields ...string) map[string]any {
 	GinkgoHelper()
-	found := readUser(email)
+	// The fields are named as the update request names them, so the
+	// listed user is looked up by member name here.
+	found := as[map[string]any](readUser(email))
 	before := map[string]any{"email": found["email"]}
 	for _, f := range fields {
 		v, set := found[f]
@@ -122,19 +197,16 @@ func readProfile(email string, fields ...string) map[string]any {
 }
 
 // readUser reads the user with email as GET /api/v1/users lists it now.
-func readUser(email string) map[string]any {
+func readUser(email string) care360api.ListedUser {
 	GinkgoHelper()
 	resp := c360(support.Care360List(care360api.GetUsersParams{Email: &email, Limit: ptr(100)}))
-	Expect(resp.Status).To(Equal(http.StatusOK), "reading %s: %s", email, resp)
-	var p usersPage
-	resp.Decode(&p)
-	for _, d := range p.Data {
-		if e, _ := d["email"].(string); strings.EqualFold(e, email) {
+	for _, d := range c360Page(resp).Data {
+		if strings.EqualFold(d.Email, email) {
 			return d
 		}
 	}
 	Fail(fmt.Sprintf("reading %s: not listed\n%s", email, resp))
-	return nil
+	return care360api.ListedUser{}
 }
 
 // restoreProfile puts back what readProfile read.
@@ -144,26 +216,17 @@ func restoreProfile(before map[string]any) {
 	Expect(resp.Status).To(Equal(http.StatusOK), "restoring %s: %s", before["email"], resp)
 }
 
-type usersPage struct {
-	// The document's page metadata: a renamed or retyped member fails
-	// to compile here. Users stay maps, compared member by member.
-	Meta care360api.PageMeta `json:"meta"`
-	Data []map[string]any    `json:"data"`
-}
-
 // walk follows the cursor from the first page to the last, failing when
 // the walk does not end within maxPages.
-func walk(query url.Values, maxPages int) (emails []string, pages []usersPage) {
+func walk(query url.Values, maxPages int) (emails []string, pages []care360api.UsersPage) {
 	GinkgoHelper()
 	q := maps.Clone(query)
 	for range maxPages {
 		resp := c360(c360List(q))
-		Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-		var p usersPage
-		resp.Decode(&p)
+		p := c360Page(resp)
 		pages = append(pages, p)
 		for _, u := range p.Data {
-			emails = append(emails, u["email"].(string))
+			emails = append(emails, u.Email)
 		}
 		if !p.Meta.HasMore {
 			return emails, pages
@@ -224,9 +287,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				support.Skip("fixtures have more than 100 users in the organization; one page cannot hold them")
 			}
 			resp := c360(support.Care360List(care360api.GetUsersParams{Limit: ptr(100)}))
-			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-			var p usersPage
-			resp.Decode(&p)
+			p := c360Page(resp)
 			Expect(p.Meta.HasMore).To(BeFalse(), "%s", resp)
 			Expect(p.Data).To(HaveLen(len(users)), "%s", resp)
 			for _, u := range users {
@@ -240,19 +301,14 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			u := c.User("Care360 user in the organization", c.InOrg())
 			prefix := strings.ToUpper(u.Email[:strings.Index(u.Email, "@")])
 			resp := c360(support.Care360List(care360api.GetUsersParams{Email: &prefix, Limit: ptr(100)}))
-			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-			var p usersPage
-			resp.Decode(&p)
+			p := c360Page(resp)
 			var want []string
 			for _, o := range c.Users(c.InOrg()) {
 				if strings.HasPrefix(strings.ToLower(o.Email), strings.ToLower(prefix)) {
 					want = append(want, strings.ToLower(o.Email))
 				}
 			}
-			got := []string{}
-			for _, d := range p.Data {
-				got = append(got, strings.ToLower(d["email"].(string)))
-			}
+			got := pageEmails(p)
 			Expect(got).To(ConsistOf(want), "%s", resp)
 		})
 
@@ -267,13 +323,8 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				}
 			}
 			resp := c360(support.Care360List(care360api.GetUsersParams{Email: &inside, Limit: ptr(100)}))
-			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-			var p usersPage
-			resp.Decode(&p)
-			got := []string{}
-			for _, d := range p.Data {
-				got = append(got, strings.ToLower(d["email"].(string)))
-			}
+			p := c360Page(resp)
+			got := pageEmails(p)
 			Expect(got).To(ConsistOf(want), "users whose email starts with %q: %s", inside, resp)
 		})
 
@@ -315,12 +366,8 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			b := c360(c360List(url.Values{"limit": {"100"}, "sortOrder": {"desc"}}))
 			Expect(a.Status).To(Equal(http.StatusOK), "%s", a)
 			Expect(a.Body).To(MatchJSON(b.Body))
-			var p usersPage
-			a.Decode(&p)
-			got := []string{}
-			for _, d := range p.Data {
-				got = append(got, strings.ToLower(d["email"].(string)))
-			}
+			p := c360Page(a)
+			got := pageEmails(p)
 			Expect(got).To(Equal(want), "sorOrder=desc lists newest first: %s", a)
 		})
 
@@ -357,13 +404,8 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 
 			It("holds 10 users, the first ones by createdAt", func() {
 				resp := c360(support.Care360List(care360api.GetUsersParams{}))
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				var p usersPage
-				resp.Decode(&p)
-				got := []string{}
-				for _, d := range p.Data {
-					got = append(got, strings.ToLower(d["email"].(string)))
-				}
+				p := c360Page(resp)
+				got := pageEmails(p)
 				Expect(got).To(Equal(want[:10]), "%s", resp)
 				Expect(p.Meta.HasMore).To(BeTrue(), "%s", resp)
 			})
@@ -382,14 +424,14 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				Expect(resp.Status).To(Equal(status), "%s", resp)
 				Expect(resp.Body).To(MatchJSON(want), "%s", resp)
 			},
-			Entry("a missing cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr(""), 400, c360MissingKey),
-			Entry("an unknown cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr("contract-suite-unknown-key"), 400, c360MissingKey),
-			Entry("a cursor that does not decode", Label(support.LabelInferred), url.Values{"after": {"!!!"}}, nil, 400, `{"status":400,"success":false,"error":"after is not a valid cursor","code":"VALIDATION_ERROR"}`),
-			Entry("limit 0", Label(support.LabelInferred), url.Values{"limit": {"0"}}, nil, 400, `{"status":400,"success":false,"error":"limit must be at least 1","code":"VALIDATION_ERROR"}`),
-			Entry("limit 101", Label(support.LabelInferred), url.Values{"limit": {"101"}}, nil, 400, `{"status":400,"success":false,"error":"limit must be at most 100","code":"VALIDATION_ERROR"}`),
-			Entry("a limit that is not a number", Label(support.LabelInferred), url.Values{"limit": {"ten"}}, nil, 400, `{"status":400,"success":false,"error":"limit must be an integer","code":"VALIDATION_ERROR"}`),
-			Entry("an unknown sortOrder", Label(support.LabelInferred), url.Values{"sortOrder": {"up"}}, nil, 400, `{"status":400,"success":false,"error":"sortOrder must be one of asc, desc","code":"VALIDATION_ERROR"}`),
-			Entry("an unknown sortBy", Label(support.LabelInferred), url.Values{"sortBy": {"email"}}, nil, 400, `{"status":400,"success":false,"error":"sortBy must be one of createdAt","code":"VALIDATION_ERROR"}`),
+			Entry("a missing cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr(""), 400, c360MissingKey()),
+			Entry("an unknown cv-api-key", Label(support.LabelDocumentedError), url.Values{}, ptr("contract-suite-unknown-key"), 400, c360MissingKey()),
+			Entry("a cursor that does not decode", Label(support.LabelInferred), url.Values{"after": {"!!!"}}, nil, 400, c360QueryRefusal("after is not a valid cursor")),
+			Entry("limit 0", Label(support.LabelInferred), url.Values{"limit": {"0"}}, nil, 400, c360QueryRefusal("limit must be at least 1")),
+			Entry("limit 101", Label(support.LabelInferred), url.Values{"limit": {"101"}}, nil, 400, c360QueryRefusal("limit must be at most 100")),
+			Entry("a limit that is not a number", Label(support.LabelInferred), url.Values{"limit": {"ten"}}, nil, 400, c360QueryRefusal("limit must be an integer")),
+			Entry("an unknown sortOrder", Label(support.LabelInferred), url.Values{"sortOrder": {"up"}}, nil, 400, c360QueryRefusal("sortOrder must be one of asc, desc")),
+			Entry("an unknown sortBy", Label(support.LabelInferred), url.Values{"sortBy": {"email"}}, nil, 400, c360QueryRefusal("sortBy must be one of createdAt")),
 		)
 	})
 
@@ -412,9 +454,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 			var sent struct{ Data map[string]any }
 			Expect(json.Unmarshal([]byte(pageexamples.Care360ProfileBody), &sent)).To(Succeed())
-			want := map[string]any{"status": 200, "success": true, "message": "Profile updated successfully",
-				"data": map[string]any{"user": profileUser(sent.Data)}}
-			Expect(resp.Body).To(MatchJSON(mustJSON(want)), "%s", resp)
+			Expect(resp.Body).To(MatchJSON(profileUpdated(sent.Data)), "%s", resp)
 		})
 
 		DescribeTable("refuses",
@@ -496,13 +536,13 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				Expect(resp.Status).To(Equal(status), "%s", resp)
 				Expect(resp.Body).To(MatchJSON(want), "%s", resp)
 			},
-			Entry("without cv-api-key", Label(support.LabelInferred), c360Profile(map[string]any{"email": "john.doe@example.com"}), false, 400, c360MissingKey),
+			Entry("without cv-api-key", Label(support.LabelInferred), c360Profile(map[string]any{"email": "john.doe@example.com"}), false, 400, c360MissingKey()),
 			Entry("with an unknown action", Label(support.LabelInferred), c360Post(map[string]any{"action": "DELETE_USER", "data": map[string]any{}}), true, 400,
-				`{"status":400,"success":false,"message":"action must be one of UPDATE_EMAIL, UPDATE_PROFILE"}`),
+				c360Refusal(400, "action must be one of UPDATE_EMAIL, UPDATE_PROFILE")),
 			Entry("without data.email", Label(support.LabelInferred), c360Profile(map[string]any{"city": "Boston"}), true, 400,
-				`{"status":400,"success":false,"message":"data.email is required"}`),
+				c360Refusal(400, "data.email is required")),
 			Entry("sent as text/plain", Label(support.LabelInferred), support.Request{Method: http.MethodPost, Path: c360Users, Raw: ptr(`{"action":"UPDATE_PROFILE","data":{"email":"a@b.c"}}`), ContentType: "text/plain"}, true, 415,
-				`{"status":415,"success":false,"message":"Content-Type must be application/json"}`),
+				c360Refusal(415, "Content-Type must be application/json")),
 		)
 
 		Describe("an update, then the listing", Ordered, Label(support.LabelMutating), Serial, func() {
@@ -523,15 +563,12 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				want := support.ProfileOf(u.Care360User)
 				maps.Copy(want, changed)
-				Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": 200, "success": true,
-					"message": "Profile updated successfully", "data": map[string]any{"user": profileUser(want)}})), "%s", resp)
+				Expect(resp.Body).To(MatchJSON(profileUpdated(want)), "%s", resp)
 			})
 
 			It("lists the new values", func() {
 				resp := c360(support.Care360List(care360api.GetUsersParams{Email: &u.Email}))
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				var p usersPage
-				resp.Decode(&p)
+				p := c360Page(resp)
 				Expect(p.Data).To(HaveLen(1), "%s", resp)
 				want := support.ProfileOf(u.Care360User)
 				maps.Copy(want, changed)
@@ -573,8 +610,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 
 			It("lets the first name change while the case is only created", func() {
 				resp := c360(c360Profile(map[string]any{"email": email, "firstName": "Cassie"}))
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("firstName", "Cassie")))
+				Expect(c360UpdatedProfile(resp).FirstName).To(HaveValue(Equal("Cassie")), "%s", resp)
 			})
 
 			It("refuses a new first name once the case is assigned", Label(support.LabelDocumentedError), func() {
@@ -586,8 +622,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 
 			It("still lets the other fields change", func() {
 				resp := c360(c360Profile(map[string]any{"email": email, "city": "Boston"}))
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("city", "Boston")))
+				Expect(c360UpdatedProfile(resp).City).To(HaveValue(Equal("Boston")), "%s", resp)
 			})
 		})
 	})
@@ -608,8 +643,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 			})
 			p := support.ProfileOf(u.Care360User)
 			p["email"] = to
-			Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": 200, "success": true,
-				"message": "Email updated successfully", "data": map[string]any{"user": emailUser(p)}})), "%s", resp)
+			Expect(resp.Body).To(MatchJSON(emailUpdated(as[care360api.EmailUser](p))), "%s", resp)
 		})
 
 		DescribeTable("refuses",
@@ -662,7 +696,7 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				back := c360(c360Email(to, u.Email))
 				Expect(back.Status).To(Equal(http.StatusOK), "moving the email back: %s", back)
 			})
-			Expect(resp.Map()).To(HaveKeyWithValue("message", "Email updated successfully"), "%s", resp)
+			Expect(support.Member(c360Updated(resp).AsEmailUpdatedResponse()).Message).To(BeEquivalentTo("Email updated successfully"), "%s", resp)
 		})
 
 		Describe("a moved email frees the old address", Ordered, Label(support.LabelMutating), Serial, func() {
@@ -687,9 +721,8 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 				resp := c360(c360Email(u.Email, newEmail))
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				moved = true
-				before["email"] = newEmail
-				Expect(resp.Body).To(MatchJSON(mustJSON(map[string]any{"status": 200, "success": true,
-					"message": "Email updated successfully", "data": map[string]any{"user": emailUser(before)}})), "%s", resp)
+				before.Email = newEmail
+				Expect(resp.Body).To(MatchJSON(emailUpdated(emailUser(before))), "%s", resp)
 			})
 
 			It("no longer knows the old address", Label(support.LabelDocumentedError), func() {
@@ -698,18 +731,16 @@ var _ = Describe("Care360 users API", Label(support.Care360), func() {
 
 			It("lists the user under the new address", func() {
 				resp := c360(support.Care360List(care360api.GetUsersParams{Email: &newEmail}))
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				var p usersPage
-				resp.Decode(&p)
+				p := c360Page(resp)
 				Expect(p.Data).To(HaveLen(1), "%s", resp)
-				Expect(p.Data[0]).To(HaveKeyWithValue("email", newEmail))
+				Expect(p.Data[0].Email).To(Equal(newEmail), "%s", resp)
 			})
 
 			It("lets the old address be taken again", func() {
 				resp := c360(c360Email(newEmail, u.Email))
 				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
 				moved = false
-				Expect(resp.Map()["data"]).To(HaveKeyWithValue("user", HaveKeyWithValue("email", u.Email)))
+				Expect(support.Member(c360Updated(resp).AsEmailUpdatedResponse()).Data.User.Email).To(Equal(u.Email), "%s", resp)
 			})
 		})
 	})

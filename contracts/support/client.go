@@ -91,6 +91,30 @@ func (r *Response) Decode(v any) {
 	}
 }
 
+// Parse reads the answer with a generated client's parser (oapi-codegen's
+// Parse<Operation>Response): its JSON<status> fields hold the body as the
+// document's types, so a spec reading them fails to compile when the
+// document renames or retypes a response field. Body stays as received,
+// for byte-exact checks. It fails the spec when the body does not decode.
+func Parse[T any](r *Response, parse func(*http.Response) (T, error)) T {
+	ginkgo.GinkgoHelper()
+	out, err := parse(&http.Response{StatusCode: r.Status, Header: r.Header, Body: io.NopCloser(bytes.NewReader(r.Body)), Request: r.req})
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("the body does not decode as the document's type: %v\n%s", err, r))
+	}
+	return out
+}
+
+// Member returns what a generated union's As<Schema> method decoded; it
+// fails the spec when the union does not hold that member.
+func Member[T any](v T, err error) T {
+	ginkgo.GinkgoHelper()
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("the body is not the document's %T: %v", v, err))
+	}
+	return v
+}
+
 // Redacted is the redaction marker, the mock's own: secrets (redact's
 // one list of headers and key-like query parameters) are replaced wherever
 // a request is shown. The tenant is not secret and stays.
