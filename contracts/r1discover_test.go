@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/vendorsuite/contracts/contracts/support"
+	r1api "github.com/vendorsuite/contracts/generated/r1discover"
 )
 
 func r1Path(company any, clientID string) string {
@@ -20,16 +21,52 @@ func r1Put(u support.R1User, body any) *support.Response {
 	return targets.Do(support.R1Discover, support.R1Update(u, body))
 }
 
+// The expected answers are the document's types, marshalled: a renamed or
+// retyped response member fails to compile here, and the raw body is
+// still compared whole.
+
+// r1Success is the whole 200 answer.
 func r1Success(username, email string) string {
-	return mustJSON(map[string]any{"error": 0, "message": "User updated successfully", "data": map[string]any{"username": username, "email": email}})
+	return mustJSON(r1api.UpdateUserResponse{Error: 0, Message: "User updated successfully",
+		Data: r1api.UpdatedUser{Username: username, Email: email}})
 }
 
+// r1Error is the whole error answer, with errs per field for a 422.
 func r1Error(message string, errs map[string][]string) string {
-	m := map[string]any{"error": 1, "message": message}
+	e := r1api.ErrorResponse{Error: 1, Message: message}
 	if errs != nil {
-		m["errors"] = errs
+		e.Errors = &errs
 	}
-	return mustJSON(m)
+	return mustJSON(e)
+}
+
+// expectR1 checks the status, that the generated client's parser reads
+// the answer as the document's type for that status, and the body exactly.
+func expectR1(resp *support.Response, status int, want string) {
+	GinkgoHelper()
+	Expect(resp.Status).To(Equal(status), "%s", resp)
+	a := support.Parse(resp, r1api.ParseUpdateCompanyUserResponse)
+	var typed bool
+	switch status {
+	case http.StatusOK:
+		typed = a.JSON200 != nil
+	case http.StatusBadRequest:
+		typed = a.JSON400 != nil
+	case http.StatusUnauthorized:
+		typed = a.JSON401 != nil
+	case http.StatusForbidden:
+		typed = a.JSON403 != nil
+	case http.StatusNotFound:
+		typed = a.JSON404 != nil
+	case http.StatusRequestEntityTooLarge:
+		typed = a.JSON413 != nil
+	case http.StatusUnsupportedMediaType:
+		typed = a.JSON415 != nil
+	case http.StatusUnprocessableEntity:
+		typed = a.JSON422 != nil
+	}
+	Expect(typed).To(BeTrue(), "the document has no type for a %d answer, or the parser did not read it: %s", status, resp)
+	Expect(resp.Body).To(MatchJSON(want), "%s", resp)
 }
 
 // restoreR1 puts the fixture values of u back.
@@ -70,8 +107,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 			body := `{"username":"xyz123","company_username":"xyz123","client_email":"client@example.com","client_location":"Bend Treatment Center","client_program":"General","client_practitioner":"practitioner@example.com","client_status":"active"}`
 			resp := targets.Do(support.R1Discover, support.Request{Method: http.MethodPut, Path: r1Path(1, "abcxyz123456"), Raw: &body,
 				Header: http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + u.Token}}})
-			Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-			Expect(resp.Body).To(MatchJSON(r1Success("xyz123", "client@example.com")), "%s", resp)
+			expectR1(resp, http.StatusOK, r1Success("xyz123", "client@example.com"))
 		})
 
 		It("refuses the page's request as written, whose values are placeholders", Label(support.LabelInferred), func() {
@@ -85,14 +121,13 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 				"\"client_practitioner\":\"[email\u00a0protected]\"," + `"client_status":"\"active\", \"inactive\""}`
 			resp := targets.Do(support.R1Discover, support.Request{Method: http.MethodPut, Path: r1Path(1, "abcxyz123456"), Raw: &body,
 				Header: http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + u.Token}}})
-			Expect(resp.Status).To(Equal(http.StatusUnprocessableEntity), "%s", resp)
-			Expect(resp.Body).To(MatchJSON(r1Error("The given data was invalid.", map[string][]string{
+			expectR1(resp, http.StatusUnprocessableEntity, r1Error("The given data was invalid.", map[string][]string{
 				"client_email":        {"The client email must be a valid email address."},
 				"client_location":     {"The selected client location is invalid."},
 				"client_program":      {"The selected client program is invalid."},
 				"client_practitioner": {"The selected client practitioner is invalid."},
 				"client_status":       {"The selected client status is invalid."},
-			})), "%s", resp)
+			}))
 		})
 
 		Describe("a sequence of updates", Ordered, Label(support.LabelMutating), Serial, func() {
@@ -104,22 +139,19 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 
 			It("changes the username and answers in the page's success shape", func() {
 				resp := r1Put(u, map[string]any{"username": "contract_suite_user"})
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				Expect(resp.Body).To(MatchJSON(r1Success("contract_suite_user", *u.Email)), "%s", resp)
+				expectR1(resp, http.StatusOK, r1Success("contract_suite_user", *u.Email))
 			})
 
 			It("then changes the email, keeping the new username", func() {
 				resp := r1Put(u, map[string]any{"client_email": "contract.suite@example.com", "client_status": "inactive"})
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				Expect(resp.Body).To(MatchJSON(r1Success("contract_suite_user", "contract.suite@example.com")), "%s", resp)
+				expectR1(resp, http.StatusOK, r1Success("contract_suite_user", "contract.suite@example.com"))
 			})
 
 			It("frees the old username for another user", func() {
 				o := targets.R1().User("second R1 Discover user with every field set", support.R1Complete, support.R1Other(u))
 				DeferCleanup(restoreR1, o)
 				resp := r1Put(o, map[string]any{"username": *u.Username})
-				Expect(resp.Status).To(Equal(http.StatusOK), "%s", resp)
-				Expect(resp.Body).To(MatchJSON(r1Success(*u.Username, *o.Email)), "%s", resp)
+				expectR1(resp, http.StatusOK, r1Success(*u.Username, *o.Email))
 				back := r1Put(o, map[string]any{"username": *o.Username})
 				Expect(back.Status).To(Equal(http.StatusOK), "%s", back)
 			})
@@ -139,8 +171,7 @@ var _ = Describe("R1 Discover update user API", Label(support.R1Discover), func(
 					r.Header = http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + u.Token}}
 				}
 				resp := targets.Do(support.R1Discover, r)
-				Expect(resp.Status).To(Equal(status), "%s", resp)
-				Expect(resp.Body).To(MatchJSON(want), "%s", resp)
+				expectR1(resp, status, want)
 			},
 			Entry("a request without a bearer token", Label(support.LabelInferred), func(u support.R1User) (support.Request, int, string) {
 				return support.Request{JSON: map[string]any{"client_status": "active"}, Header: http.Header{"Accept": {"application/json"}}}, 401, r1Error("Unauthenticated.", nil)
