@@ -73,17 +73,10 @@ func (r *Response) String() string {
 	return fmt.Sprintf("request:\n%s\nresponse: %d\n%s", indent(r.Request), r.Status, indent(r.scrub.Scrub(string(r.Body))))
 }
 
-// Map decodes the body as a JSON object; it fails the spec when it is not one.
-func (r *Response) Map() map[string]any {
-	ginkgo.GinkgoHelper()
-	var m map[string]any
-	if err := json.Unmarshal(r.Body, &m); err != nil {
-		ginkgo.Fail(fmt.Sprintf("the body is not a JSON object: %v\n%s", err, r))
-	}
-	return m
-}
-
-// Decode decodes the body into v; it fails the spec when it cannot.
+// Decode decodes the body into v; it fails the spec when it cannot. For
+// an operation's answer Parse is the reader: Decode is for answers no
+// operation describes (unknown paths, injected faults), into the
+// document's types all the same.
 func (r *Response) Decode(v any) {
 	ginkgo.GinkgoHelper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
