@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
 	"github.com/vendorsuite/contracts/mock/fixtures"
+	"github.com/vendorsuite/contracts/mock/registry"
 )
 
 // Path is a JSON path of the form $, .key and [n] only.
@@ -199,34 +200,7 @@ func (e *env) resolve(r ref) (any, error) {
 }
 
 func credential(d *fixtures.Document, vendor, account string) (string, bool) {
-	if d == nil {
-		return "", false
-	}
-	switch vendor {
-	case "care360":
-		if d.Care360 != nil {
-			for _, o := range d.Care360.Organizations {
-				if o.Id != nil && *o.Id == account && len(o.ApiKeys) > 0 {
-					return o.ApiKeys[0], true
-				}
-			}
-		}
-	case "cl2c":
-		if d.Cl2c != nil {
-			for _, t := range d.Cl2c.Tenants {
-				if t.Id == account && len(t.ApiKeys) > 0 {
-					return t.ApiKeys[0], true
-				}
-			}
-		}
-	case "r1discover":
-		if d.R1discover != nil {
-			if i, err := strconv.Atoi(account); err == nil && i >= 0 && i < len(d.R1discover.Tokens) {
-				return d.R1discover.Tokens[i].Token, true
-			}
-		}
-	}
-	return "", false
+	return registry.CredentialOf(d, vendor, account)
 }
 
 // asJSON is the document as decoded JSON values.

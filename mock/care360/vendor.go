@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/ptr"
 	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
@@ -42,7 +43,7 @@ var Spec = vendordef.Spec[mockcontrol.Care360Fixtures, *Store]{
 		for _, o := range f.Organizations {
 			for _, k := range o.ApiKeys {
 				if k != "" {
-					out = append(out, vendordef.Credential{Vendor: Name, Value: k})
+					out = append(out, vendordef.Credential{Vendor: Name, Value: k, Account: ptr.Deref(o.Id)})
 				}
 			}
 		}

@@ -44,7 +44,7 @@ var Spec = vendordef.Spec[mockcontrol.Cl2cFixtures, *Store]{
 		var out []vendordef.Credential
 		for _, t := range f.Tenants {
 			for _, k := range t.ApiKeys {
-				out = append(out, vendordef.Credential{Vendor: Name, Value: k, Scope: t.Id})
+				out = append(out, vendordef.Credential{Vendor: Name, Value: k, Scope: t.Id, Account: t.Id})
 			}
 		}
 		return out

@@ -3,6 +3,7 @@ package r1discover
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,9 +41,9 @@ var Spec = vendordef.Spec[mockcontrol.R1DiscoverFixtures, *Store]{
 	AccountOf:  func(s *Store, c vendordef.Credential) string { return s.AccountOf(c.Value) },
 	Credentials: func(f *mockcontrol.R1DiscoverFixtures) []vendordef.Credential {
 		var out []vendordef.Credential
-		for _, t := range f.Tokens {
+		for i, t := range f.Tokens {
 			if t.Token != "" {
-				out = append(out, vendordef.Credential{Vendor: Name, Value: t.Token})
+				out = append(out, vendordef.Credential{Vendor: Name, Value: t.Token, Account: strconv.Itoa(i)})
 			}
 		}
 		return out

@@ -119,6 +119,21 @@ func IsControl(path string) bool {
 	return path == ControlPrefix || strings.HasPrefix(path, ControlPrefix+"/")
 }
 
+// CredentialOf is the first secret doc holds for the named vendor's
+// account, as a recording's ${credential.<vendor>.<account>} names it.
+func CredentialOf(doc *vendordef.Document, vendor, account string) (string, bool) {
+	v, ok := Lookup(vendor)
+	if !ok || doc == nil || account == "" {
+		return "", false
+	}
+	for _, c := range v.Credentials(doc) {
+		if c.Account == account {
+			return c.Value, true
+		}
+	}
+	return "", false
+}
+
 // Secrets lists the credentials doc opens, for every registered vendor:
 // the values a report must never show.
 func Secrets(doc *vendordef.Document) []string {

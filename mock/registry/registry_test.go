@@ -3,6 +3,7 @@ package registry_test
 import (
 	"testing"
 
+	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/registry"
 )
 
@@ -50,4 +51,26 @@ func TestRegisteringTwiceIsAProgrammingError(t *testing.T) {
 		}
 	}()
 	registry.Register(care360)
+}
+
+// A recording names a credential by vendor and account; the registry turns
+// the name back into the secret the fixtures hold.
+func TestCredentialOfAnAccount(t *testing.T) {
+	doc := fixtures.Default()
+	for _, tt := range []struct{ vendor, account, want string }{
+		{"care360", "org_demo", "cv-demo-key"},
+		{"cl2c", "tenant-demo", "cl2c-demo-key"},
+		{"r1discover", "0", "r1-demo-token"},
+	} {
+		if got, ok := registry.CredentialOf(doc, tt.vendor, tt.account); !ok || got != tt.want {
+			t.Errorf("CredentialOf(%s, %s) = %q, %v; want %q", tt.vendor, tt.account, got, ok, tt.want)
+		}
+	}
+	for _, tt := range []struct{ vendor, account string }{
+		{"care360", "no_such_org"}, {"r1discover", "99"}, {"nobody", "org_demo"}, {"care360", ""},
+	} {
+		if got, ok := registry.CredentialOf(doc, tt.vendor, tt.account); ok {
+			t.Errorf("CredentialOf(%s, %q) = %q; want none", tt.vendor, tt.account, got)
+		}
+	}
 }

@@ -38,6 +38,10 @@ type Credential struct {
 	// Scope is what the secret is bound to, for a vendor that binds it
 	// (CL2C's tenant); "" otherwise.
 	Scope string
+	// Account names the fixture account the secret opens, as AccountOf
+	// and recordings name it ("org_demo"); set by Spec.Credentials, "" on
+	// a credential taken from a request.
+	Account string
 }
 
 // Matches reports whether the credential is, or names, want (a fault

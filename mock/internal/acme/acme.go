@@ -112,7 +112,7 @@ var Spec = vendordef.Spec[Section, *Store]{
 		var out []vendordef.Credential
 		for _, a := range sec.Accounts {
 			for _, k := range a.Keys {
-				out = append(out, vendordef.Credential{Vendor: Name, Value: k})
+				out = append(out, vendordef.Credential{Vendor: Name, Value: k, Account: a.ID})
 			}
 		}
 		return out

@@ -98,6 +98,10 @@ func TestAFourthVendorGetsTheCore(t *testing.T) {
 		!strings.Contains(out, "vendor: acme") || strings.Contains(out, "acme-secret-1") {
 		t.Fatalf("recording: %d\n%s", rec.Code, out)
 	}
+	// ...which a replay resolves back to the key through the registry.
+	if key, ok := registry.CredentialOf(m.State(), "acme", "a1"); !ok || key != "acme-secret-1" {
+		t.Fatalf("${credential.acme.a1} resolves to %q, %v", key, ok)
+	}
 
 	// Faults: matched by its credential, answered in its envelope, once.
 	if rec := send(m, http.MethodPost, "/__mock/faults",
