@@ -15,6 +15,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // Document names, one per embedded file (without the .yaml suffix).
@@ -110,4 +112,30 @@ func Load(name string) (*openapi3.T, error) {
 	}
 	l.once.Do(func() { l.doc, l.err = Parse(context.Background(), name) })
 	return l.doc, l.err
+}
+
+type pathRouter struct {
+	once   sync.Once
+	router routers.Router
+	err    error
+}
+
+var pathRouters sync.Map // document name -> *pathRouter
+
+// PathRouter returns a router for the named document that routes by path
+// alone (its servers replaced by "/", so any host matches), built once per
+// process.
+func PathRouter(name string) (routers.Router, error) {
+	v, _ := pathRouters.LoadOrStore(name, &pathRouter{})
+	r := v.(*pathRouter)
+	r.once.Do(func() {
+		var doc *openapi3.T
+		doc, r.err = Parse(context.Background(), name)
+		if r.err != nil {
+			return
+		}
+		doc.Servers = openapi3.Servers{{URL: "/"}}
+		r.router, r.err = gorillamux.NewRouter(doc)
+	})
+	return r.router, r.err
 }

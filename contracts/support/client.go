@@ -9,13 +9,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/vendorsuite/contracts/mock/redact"
@@ -258,37 +254,8 @@ func (t *Targets) Control(vendor, method, path string, body any) *Response {
 	return t.Do(vendor, Request{Method: method, Path: path, JSON: body})
 }
 
-type docRouter struct {
-	router routers.Router
-	err    error
-}
-
-var (
-	routersMu sync.Mutex
-	routerFor = map[string]*docRouter{}
-)
-
-// router routes by path alone: a copy of the document with its servers
-// replaced by "/", so any host matches.
-func router(name string) (routers.Router, error) {
-	routersMu.Lock()
-	defer routersMu.Unlock()
-	if r, ok := routerFor[name]; ok {
-		return r.router, r.err
-	}
-	r := &docRouter{}
-	var doc *openapi3.T
-	doc, r.err = openapi.Parse(context.Background(), name)
-	if r.err == nil {
-		doc.Servers = openapi3.Servers{{URL: "/"}}
-		r.router, r.err = gorillamux.NewRouter(doc)
-	}
-	routerFor[name] = r
-	return r.router, r.err
-}
-
 func validateResponse(ctx context.Context, docName string, req *http.Request, resp *Response) error {
-	rt, err := router(docName)
+	rt, err := openapi.PathRouter(docName)
 	if err != nil {
 		return fmt.Errorf("loading %s: %w", docName, err)
 	}

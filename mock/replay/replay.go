@@ -15,13 +15,9 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/vendorsuite/contracts/contracts/scenario"
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
@@ -239,7 +235,7 @@ func (x *inProcess) Validate(c scenario.Call, a *scenario.Answer) error {
 	if scenario.IsControlPath(c.Path) {
 		name = openapi.MockControl
 	}
-	rt, err := router(name)
+	rt, err := openapi.PathRouter(name)
 	if err != nil {
 		return err
 	}
@@ -268,30 +264,6 @@ func (x *inProcess) Validate(c scenario.Call, a *scenario.Answer) error {
 		return fmt.Errorf("the %s OpenAPI document does not describe this answer: %v", name, err)
 	}
 	return nil
-}
-
-type docRouter struct {
-	once   sync.Once
-	router routers.Router
-	err    error
-}
-
-var routersByDoc sync.Map // document name -> *docRouter
-
-// router routes by path alone: the document's servers become "/".
-func router(name string) (routers.Router, error) {
-	v, _ := routersByDoc.LoadOrStore(name, &docRouter{})
-	r := v.(*docRouter)
-	r.once.Do(func() {
-		var doc *openapi3.T
-		doc, r.err = openapi.Parse(context.Background(), name)
-		if r.err != nil {
-			return
-		}
-		doc.Servers = openapi3.Servers{{URL: "/"}}
-		r.router, r.err = gorillamux.NewRouter(doc)
-	})
-	return r.router, r.err
 }
 
 // recorder is a ResponseWriter that can be hijacked, so a fault that drops
