@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -111,7 +110,6 @@ type Mock struct {
 	startup  []byte
 	main     *session // the default world, journal and faults
 	sessions sessions
-	vendors  []string
 	// known are the registered vendors, each with its part of every
 	// world; served are those whose routes are mounted.
 	known, served []vendordef.Vendor
@@ -183,7 +181,7 @@ func New(opts Options) (*Mock, error) {
 	}
 	opts.Fixtures = nil
 	m := &Mock{
-		opts: opts, startup: startupJSON, vendors: vendors, known: known, served: served, log: opts.Logger,
+		opts: opts, startup: startupJSON, known: known, served: served, log: opts.Logger,
 		maxControl: opts.MaxControlBodyBytes, journalSize: opts.JournalSize,
 		sessions:           sessions{byName: map[string]*session{}, idle: opts.SessionIdle, max: opts.MaxSessions},
 		journalBudget:      &byteBudget{limit: opts.JournalTotalBytes},
@@ -262,7 +260,13 @@ func composeOnce(e *echo.Echo, pre []echo.MiddlewareFunc, vendor, control chain)
 }
 
 // Vendors lists the vendors this mock serves.
-func (m *Mock) Vendors() []string { return slices.Clone(m.vendors) }
+func (m *Mock) Vendors() []string {
+	names := make([]string, len(m.served))
+	for i, v := range m.served {
+		names[i] = v.Name
+	}
+	return names
+}
 
 // State exports the default world as a fixture document.
 func (m *Mock) State() *fixtures.Document { return m.main.world.state() }
