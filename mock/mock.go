@@ -531,23 +531,21 @@ func (m *Mock) handleError(err error, c echo.Context) {
 // owner is not served, or in the control API's body for other paths.
 func (m *Mock) renderProblem(c echo.Context, p *problem.Problem) error {
 	path := c.Request().URL.Path
-	if v, ok := registry.Owner(m.served, path); ok && v.Name == m.vendorOf(path).Name {
-		return v.Render(c, p)
+	owner, owned := registry.Owner(m.served, path)
+	if owned && owner.Name == m.vendorOf(path).Name {
+		return owner.Render(c, p)
 	}
+	// The path's owner is not served: a served vendor sharing the longest
+	// prefix answers, or else the served vendor whose shorter prefix holds
+	// the path.
 	best := -1
-	var answering vendordef.Vendor
 	for _, v := range m.served {
 		if n, ok := v.Answers(path); ok && n > best {
-			best, answering = n, v
+			best, owner, owned = n, v, true
 		}
 	}
-	if best < 0 {
-		if v, ok := registry.Owner(m.served, path); ok {
-			answering, best = v, 0
-		}
-	}
-	if best >= 0 {
-		return answering.Render(c, p)
+	if owned {
+		return owner.Render(c, p)
 	}
 	return controlError(c, p.Status, p.Message)
 }
