@@ -486,10 +486,6 @@ func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// VendorOf names the registered vendor whose paths hold path, or "". An
-// unknown path under a vendor's paths is that vendor's 404.
-func VendorOf(path string) string { return registry.VendorOf(path) }
-
 // vendorOf finds the registered vendor whose paths hold path; its Name is
 // "" when there is none.
 func (m *Mock) vendorOf(path string) vendordef.Vendor {

@@ -240,10 +240,6 @@ func (t *Targets) Validate(vendor string, out *Response) error {
 	return nil
 }
 
-// VendorOfPath names the vendor whose paths hold path, or "": the mock's
-// registry decides, for the suite as for the mock.
-func VendorOfPath(path string) string { return registry.VendorOf(path) }
-
 // Control calls the mock control API of vendor's target; the spec is
 // skipped when the target has none.
 func (t *Targets) Control(vendor, method, path string, body any) *Response {
