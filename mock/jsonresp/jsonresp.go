@@ -5,7 +5,6 @@ package jsonresp
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -53,10 +52,3 @@ func Write(c echo.Context, status int, v any) error {
 // ContentType is what the vendors answer JSON with (Echo deprecates its
 // constant for it; the vendors still send the charset).
 const ContentType = "application/json; charset=UTF-8"
-
-// WriteRaw sends already encoded JSON.
-func WriteRaw(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set(echo.HeaderContentType, ContentType)
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
