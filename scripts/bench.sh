@@ -6,7 +6,8 @@
 # Env: BENCH_DURATION (per load run, default 5s), BENCH_CONCURRENCY (32),
 # BENCH_ROUNDS (ceiling/mock alternations per workload, 1),
 # BENCH_USERS (users for the memory check, 1000000), BENCH_GO_COUNT (3; 0 skips),
-# BENCH_ENGINE (load generator: wrk when installed, else loadgen).
+# BENCH_ENGINE (load generator: wrk when installed, else loadgen),
+# BENCH_STRICT (1: exit non-zero when a performance target is missed).
 #
 # wrk (Debian's package: apt-get install wrk) drives the load when present,
 # so figures compare with published ones; loadgen still seeds the records
@@ -97,4 +98,6 @@ fi
 
 echo
 echo "== results (ratios are mock / ceiling) -> results/bench.json"
-"$lg" report --out results/bench.json <"$jsonl"
+strict=()
+if [ "${BENCH_STRICT:-0}" = 1 ]; then strict=(--strict); fi
+"$lg" report --out results/bench.json "${strict[@]}" <"$jsonl"

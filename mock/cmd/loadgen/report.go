@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +33,42 @@ type Row struct {
 	MockP50us      float64 `json:"mock_p50_us"`
 	MockRequests   int     `json:"mock_requests"`
 	CeilingRequest int     `json:"ceiling_requests"`
+	// Missed names the targets this workload misses ("cpu", "rps",
+	// "p99", "errors"); empty when it meets them all.
+	Missed []string `json:"missed"`
+}
+
+// Targets are the performance goals the bench table is judged by: ratios
+// of the mock to the ceiling per workload, startup and memory per user.
+type Targets struct {
+	MaxCPURatio     float64 `json:"max_cpu_ratio"`
+	MinRPSRatio     float64 `json:"min_rps_ratio"`
+	MaxP99Ratio     float64 `json:"max_p99_ratio"`
+	MaxStartupMs    float64 `json:"max_startup_ms"`
+	MaxBytesPerUser float64 `json:"max_bytes_per_user"`
+}
+
+// DefaultTargets: CPU per request at most 1.5 times the ceiling's,
+// throughput at least 0.70 of it, p99 at most 1.3 times it, 50 ms to the
+// first vendor answer and 1 KiB per seeded user.
+var DefaultTargets = Targets{MaxCPURatio: 1.5, MinRPSRatio: 0.70, MaxP99Ratio: 1.3, MaxStartupMs: 50, MaxBytesPerUser: 1024}
+
+// missed lists the targets r misses.
+func (t Targets) missed(r Row) []string {
+	out := []string{}
+	if r.CPURatio > t.MaxCPURatio {
+		out = append(out, "cpu")
+	}
+	if r.RPSRatio < t.MinRPSRatio {
+		out = append(out, "rps")
+	}
+	if r.P99Ratio > t.MaxP99Ratio {
+		out = append(out, "p99")
+	}
+	if r.MockErrors+r.CeilingErrors > 0 {
+		out = append(out, "errors")
+	}
+	return out
 }
 
 // Summary is results/bench.json.
@@ -48,6 +85,10 @@ type Summary struct {
 	BytesPerUser     float64         `json:"bytes_per_user"`
 	Loads            []Result        `json:"loads"`
 	Startups         []StartupResult `json:"startups"`
+	Targets          Targets         `json:"targets"`
+	// WithinTargets is true when every workload, startup and memory per
+	// user meet Targets.
+	WithinTargets bool `json:"within_targets"`
 }
 
 // report reads the JSON lines of load and startup results and prints the
@@ -55,10 +96,11 @@ type Summary struct {
 func report(args []string, in io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	out := fs.String("out", "", "write the summary JSON to this `file`")
+	strict := fs.Bool("strict", false, "exit non-zero when a target is missed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var s Summary
+	s := Summary{Targets: DefaultTargets}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -117,15 +159,30 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 			r.MockErrors += x.Errors
 			r.MockRequests += x.Requests
 		}
+		r.Missed = s.Targets.missed(r)
 		s.Rows = append(s.Rows, r)
+	}
+	s.WithinTargets = len(s.Rows) > 0
+	for _, r := range s.Rows {
+		if len(r.Missed) > 0 {
+			s.WithinTargets = false
+		}
+	}
+	if s.StartupMs > s.Targets.MaxStartupMs || s.Startup1000Ms > s.Targets.MaxStartupMs ||
+		s.BytesPerUser > s.Targets.MaxBytesPerUser {
+		s.WithinTargets = false
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "workload\tceiling req/s\tmock req/s\tratio\tceiling p99\tmock p99\tp99 ratio\tceiling CPU µs/req\tmock CPU µs/req\tCPU ratio\terrors\t")
+	fmt.Fprintln(tw, "workload\tceiling req/s\tmock req/s\tratio\tceiling p99\tmock p99\tp99 ratio\tceiling CPU µs/req\tmock CPU µs/req\tCPU ratio\terrors\ttargets\t")
 	for _, r := range s.Rows {
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f\t%s\t%s\t%.2f\t%.1f\t%.1f\t%.2f\t%d\t\n",
+		verdict := "met"
+		if len(r.Missed) > 0 {
+			verdict = "missed: " + strings.Join(r.Missed, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f\t%s\t%s\t%.2f\t%.1f\t%.1f\t%.2f\t%d\t%s\t\n",
 			r.Workload, r.CeilingRPS, r.MockRPS, r.RPSRatio, dur(r.CeilingP99us), dur(r.MockP99us), r.P99Ratio,
-			r.CeilingCPUus, r.MockCPUus, r.CPURatio, r.CeilingErrors+r.MockErrors)
+			r.CeilingCPUus, r.MockCPUus, r.CPURatio, r.CeilingErrors+r.MockErrors, verdict)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -154,12 +211,24 @@ func report(args []string, in io.Reader, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "memory: VmRSS %.1f MiB with default fixtures, %.1f MiB with %d Care360 users: %.0f bytes/user\n",
 			float64(s.RSSDefault)/(1<<20), float64(s.RSSMany)/(1<<20), s.ManyUsers, s.BytesPerUser)
 	}
+	t := s.Targets
+	verdict := "every target met"
+	if !s.WithinTargets {
+		verdict = "NOT every target met"
+	}
+	fmt.Fprintf(stdout, "targets (CPU ≤ %.1f×, req/s ≥ %.2f×, p99 ≤ %.1f× the ceiling's; startup ≤ %.0f ms; ≤ %.0f bytes/user): %s\n",
+		t.MaxCPURatio, t.MinRPSRatio, t.MaxP99Ratio, t.MaxStartupMs, t.MaxBytesPerUser, verdict)
 	if *out != "" {
 		b, err := json.MarshalIndent(s, "", "  ")
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(*out, append(b, '\n'), 0o644)
+		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if *strict && !s.WithinTargets {
+		return errors.New("report: a performance target was missed")
 	}
 	return nil
 }
