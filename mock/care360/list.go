@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	api "github.com/vendorsuite/contracts/generated/care360"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
 )
 
 const (
@@ -75,28 +75,47 @@ type listQuery struct {
 	after  *position
 }
 
-// list answers a page of o's users.
-func (s *Store) list(o *org, q listQuery) api.UsersPage {
+// pageBuffer holds a default page and the user that tells whether more
+// follow, so picking one needs no allocation.
+type pageBuffer [DefaultLimit + 1]*user
+
+// appendList appends the page of o's users that q asks for as
+// api.UsersPage, under the read lock.
+func (s *Store) appendList(dst []byte, o *org, q listQuery) []byte {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page := s.pick(o, q)
-	hasMore := len(page) > q.limit
-	if hasMore {
-		page = page[:q.limit]
-	}
-	out := api.UsersPage{Data: make([]api.ListedUser, len(page)), Meta: api.PageMeta{HasMore: hasMore}}
-	for i, u := range page {
-		out.Data[i] = listedUser(u)
-	}
+	var buf pageBuffer
+	page, hasMore := s.page(o, q, buf[:0])
+	dst = append(dst, `{"meta":{"hasMore":`...)
+	dst = jsonresp.AppendBool(dst, hasMore)
+	dst = append(dst, `,"cursor":`...)
 	if len(page) > 0 {
-		c := encodeCursor(page[len(page)-1])
-		out.Meta.Cursor = &c
+		dst = appendCursor(dst, page[len(page)-1])
+	} else {
+		dst = append(dst, "null"...)
 	}
-	return out
+	dst = append(dst, `},"data":[`...)
+	for i, u := range page {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = u.appendListed(dst)
+	}
+	return append(dst, "]}"...)
 }
 
-// pick returns up to limit+1 users of the page, in list order.
-func (s *Store) pick(o *org, q listQuery) []*user {
+// page returns up to q.limit users of the page in list order, appended to
+// buf, and whether more follow. The caller holds the read lock.
+func (s *Store) page(o *org, q listQuery, buf []*user) ([]*user, bool) {
+	page := s.pick(o, q, buf)
+	if len(page) > q.limit {
+		return page[:q.limit], true
+	}
+	return page, false
+}
+
+// pick appends up to limit+1 users of the page to out, in list order.
+func (s *Store) pick(o *org, q listQuery, out []*user) []*user {
 	want := q.limit + 1
 	if q.prefix != "" {
 		if matches, ok := smallPrefixMatches(o, q.prefix); ok {
@@ -106,10 +125,10 @@ func (s *Store) pick(o *org, q listQuery) []*user {
 				}
 				return 1
 			})
-			return takeFrom(matches, q, want, "")
+			return takeFrom(out, matches, q, want, "")
 		}
 	}
-	return takeFrom(o.byTime, q, want, q.prefix)
+	return takeFrom(out, o.byTime, q, want, q.prefix)
 }
 
 // smallPrefixMatches collects the users whose email starts with prefix,
@@ -132,9 +151,10 @@ func smallPrefixMatches(o *org, prefix string) ([]*user, bool) {
 }
 
 // takeFrom walks ordered (in list order) from the cursor in the query's
-// direction and keeps up to want users whose email starts with prefix.
-func takeFrom(ordered []*user, q listQuery, want int, prefix string) []*user {
-	out := make([]*user, 0, min(want, len(ordered)))
+// direction and appends to out up to want users whose email starts with
+// prefix.
+func takeFrom(out, ordered []*user, q listQuery, want int, prefix string) []*user {
+	out = out[:0]
 	keep := func(u *user) bool {
 		if prefix == "" || strings.HasPrefix(u.emailKey, prefix) {
 			out = append(out, u)

@@ -107,31 +107,33 @@ func (s *Store) target(o *org, email string, notAllowed *Refusal) (*user, *Refus
 	return u, nil
 }
 
-// UpdateProfile applies an UPDATE_PROFILE request for the organization o.
-// address2Null reports that the request sent "address2": null.
-func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (api.ProfileUser, *Refusal) {
+// UpdateProfile applies an UPDATE_PROFILE request for the organization o
+// and returns a copy of the user as it now is, to answer with after the
+// lock is released. Updates replace a user's fields and slices rather than
+// writing into them, so the copy stays as it was.
+func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (user, *Refusal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, refusal := s.target(o, d.Email, errProfileNotAllowed)
 	if refusal != nil {
-		return api.ProfileUser{}, refusal
+		return user{}, refusal
 	}
 	if d.Address != nil && poBox.MatchString(*d.Address) {
-		return api.ProfileUser{}, errPoBox
+		return user{}, errPoBox
 	}
 	changes := profileChanges(d)
 	if u.locked() {
 		for _, f := range demographic {
 			if v := changes[f]; v != nil {
 				if old, had := u.get(f); !had || old != *v {
-					return api.ProfileUser{}, errDemographicLocked
+					return user{}, errDemographicLocked
 				}
 			}
 		}
 	}
 	if d.PhoneNumber != nil {
 		if other := s.byPhone[*d.PhoneNumber]; other != nil && other != u {
-			return api.ProfileUser{}, errPhoneInUse
+			return user{}, errPhoneInUse
 		}
 	}
 
@@ -153,7 +155,7 @@ func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (api.ProfileUser, *R
 		u.languages = append([]string{}, (*d.LanguagePreferences)...)
 		u.hasLang = true
 	}
-	return profileUser(u), nil
+	return *u, nil
 }
 
 // profileChanges lists the text fields the request sets (nil: not sent).
@@ -170,80 +172,31 @@ func profileChanges(d *api.ProfileUpdate) [numFields]*string {
 	return changes
 }
 
-// UpdateEmail applies an UPDATE_EMAIL request for the organization o.
-func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (api.EmailUser, *Refusal) {
+// UpdateEmail applies an UPDATE_EMAIL request for the organization o and
+// returns a copy of the user as it now is, like updateProfile.
+func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (user, *Refusal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, refusal := s.target(o, d.CurrentEmail, errEmailNotAllowed)
 	if refusal != nil {
-		return api.EmailUser{}, refusal
+		return user{}, refusal
 	}
 	newKey := emailKey(d.NewEmail)
 	if other := s.byEmail[newKey]; other != nil {
 		if other.org == o {
-			return api.EmailUser{}, newEmailExists(d.NewEmail)
+			return user{}, newEmailExists(d.NewEmail)
 		}
-		return api.EmailUser{}, newEmailInDatabase(d.NewEmail)
+		return user{}, newEmailInDatabase(d.NewEmail)
 	}
 	if _, ok := s.authOnly[newKey]; ok {
-		return api.EmailUser{}, newEmailInAuthentication(d.NewEmail)
+		return user{}, newEmailInAuthentication(d.NewEmail)
 	}
 	delete(s.byEmail, u.emailKey)
 	o.byEmail.Delete(u)
 	u.email, u.emailKey = d.NewEmail, newKey
 	s.byEmail[newKey] = u
 	o.byEmail.ReplaceOrInsert(u)
-	return emailUser(u), nil
-}
-
-func profileUser(u *user) api.ProfileUser {
-	p := u.ptrs()
-	var dob *string
-	if d := p[fDob]; d != nil {
-		t := *d + "T00:00:00.000Z"
-		dob = &t
-	}
-	return api.ProfileUser{
-		Email: u.email, FirstName: p[fFirstName], LastName: p[fLastName], Dob: dob,
-		PhoneNumber: p[fPhoneNumber], Gender: p[fGender], Address: p[fAddress],
-		Address2: p[fAddress2], City: p[fCity], State: p[fState], Country: p[fCountry],
-		PostalCode: p[fPostalCode], Allergies: p[fAllergies],
-		CurrentMedications: p[fCurrentMedications], HealthConditions: p[fHealthConditions],
-		LanguagePreferences: languages(u),
-	}
-}
-
-func emailUser(u *user) api.EmailUser {
-	p := u.ptrs()
-	return api.EmailUser{
-		Email: u.email, FirstName: p[fFirstName], LastName: p[fLastName], Dob: p[fDob],
-		PhoneNumber: p[fPhoneNumber], Gender: p[fGender], Address: p[fAddress],
-		Address2: p[fAddress2], City: p[fCity], State: p[fState], Country: p[fCountry],
-		PostalCode: p[fPostalCode],
-	}
-}
-
-func listedUser(u *user) api.ListedUser {
-	p := u.ptrs()
-	comm := api.Communication{}
-	if u.comm != nil {
-		comm = api.Communication{SmsNotificationsDisabled: u.comm.sms, NotificationsDisabled: u.comm.all}
-	}
-	return api.ListedUser{
-		Email: u.email, FirstName: p[fFirstName], LastName: p[fLastName], Dob: p[fDob],
-		PhoneNumber: p[fPhoneNumber], Gender: p[fGender], Address: p[fAddress],
-		Address2: p[fAddress2], City: p[fCity], State: p[fState], Country: p[fCountry],
-		PostalCode: p[fPostalCode], Allergies: p[fAllergies],
-		CurrentMedications: p[fCurrentMedications], HealthConditions: p[fHealthConditions],
-		LanguagePreferences: languages(u), Communication: comm,
-	}
-}
-
-func languages(u *user) []string {
-	if u.languages == nil {
-		return []string{}
-	}
-	return append([]string{}, u.languages...)
+	return *u, nil
 }
 
 // AccountOf names the organization an API key opens, or "".

@@ -72,21 +72,6 @@ func (u *user) ptr(f field) *string {
 	return &s
 }
 
-// ptrs returns a pointer per field (nil when unset) into one copy of the
-// user's text, so building a response costs one allocation, not one per
-// field.
-func (u *user) ptrs() *[numFields]*string {
-	text := new([numFields]string)
-	*text = u.text
-	var out [numFields]*string
-	for f := range numFields {
-		if u.set&(1<<f) != 0 {
-			out[f] = &text[f]
-		}
-	}
-	return &out
-}
-
 func (u *user) put(f field, v string) { u.text[f] = v; u.set |= 1 << f }
 
 func (u *user) clear(f field) { u.text[f] = ""; u.set &^= 1 << f }

@@ -1,5 +1,10 @@
 // Package jsonresp writes JSON responses the way the vendors do: no HTML
 // escaping, no trailing newline, the struct's field order.
+//
+// The hot answers are written by hand-written encoders (Appender) into
+// pooled buffers; the Append helpers below produce exactly the bytes
+// encoding/json does with HTML escaping off, which the package's
+// differential tests and fuzz target check against encoding/json itself.
 package jsonresp
 
 import (
@@ -35,9 +40,19 @@ func Marshal(v any) ([]byte, error) {
 	return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
 
+// Appender is a response that encodes itself: AppendJSON appends the
+// bytes Marshal would give for it to dst.
+type Appender interface {
+	AppendJSON(dst []byte) []byte
+}
+
 // Write sends v as application/json with the given status, encoding into a
-// pooled buffer and writing it without a copy.
+// pooled buffer and writing it without a copy. An Appender encodes
+// itself; anything else goes through encoding/json.
 func Write(c echo.Context, status int, v any) error {
+	if a, ok := v.(Appender); ok {
+		return writeAppender(c, status, a)
+	}
 	buf := buffers.Get().(*bytes.Buffer)
 	defer release(buf)
 	buf.Reset()
@@ -47,6 +62,19 @@ func Write(c echo.Context, status int, v any) error {
 		return err
 	}
 	return c.Blob(status, ContentType, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// appendBuffers hold the byte slices Appenders encode into.
+var appendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func writeAppender(c echo.Context, status int, a Appender) error {
+	bp := appendBuffers.Get().(*[]byte)
+	*bp = a.AppendJSON((*bp)[:0])
+	err := c.Blob(status, ContentType, *bp)
+	if cap(*bp) <= pooledCap {
+		appendBuffers.Put(bp)
+	}
+	return err
 }
 
 // ContentType is what the vendors answer JSON with (Echo deprecates its

@@ -1,0 +1,124 @@
+package jsonresp_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/vendorsuite/contracts/mock/jsonresp"
+)
+
+// reference is what encoding/json writes for v with HTML escaping off, the
+// encoder jsonresp answered with before the hand-written encoders.
+func reference(t testing.TB, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// HostileStrings are values that exercise every escaping rule of a JSON
+// string; vendor packages' differential tests use them too.
+var hostileStrings = []string{
+	"", "plain", `quote " inside`, `back\slash`, `\"`, "<script>&amp;</script>",
+	"tab\tnewline\ncr\rbs\bff\f", "\x00\x01\x1f\x7f", "é ü 中文 🙂",
+	"line\u2028para\u2029end", "\u2028", "bad \xff utf8", "\xc3", "\xe2\x80", "\xed\xa0\x80 surrogate",
+	"\xef\xbf\xbd real replacement", strings.Repeat("long ", 300), "trailing\\",
+}
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	all := append([]string{}, hostileStrings...)
+	for b := range 256 {
+		all = append(all, string([]byte{byte(b)}), "a"+string([]byte{byte(b)})+"z")
+	}
+	for r := rune(0); r < 0x3000; r++ {
+		all = append(all, string(r))
+	}
+	for _, s := range all {
+		if got, want := jsonresp.AppendString(nil, s), reference(t, s); !bytes.Equal(got, want) {
+			t.Errorf("AppendString(%q) = %s, encoding/json writes %s", s, got, want)
+		}
+	}
+}
+
+func TestAppendHelpersMatchEncodingJSON(t *testing.T) {
+	s := "x<y"
+	cases := []struct {
+		name string
+		got  []byte
+		v    any
+	}{
+		{"nil pointer", jsonresp.AppendStringPtr(nil, nil), (*string)(nil)},
+		{"pointer", jsonresp.AppendStringPtr(nil, &s), &s},
+		{"nil slice", jsonresp.AppendStrings(nil, nil), []string(nil)},
+		{"empty slice", jsonresp.AppendStrings(nil, []string{}), []string{}},
+		{"slice", jsonresp.AppendStrings(nil, hostileStrings), hostileStrings},
+		{"true", jsonresp.AppendBool(nil, true), true},
+		{"false", jsonresp.AppendBool(nil, false), false},
+	}
+	for _, n := range []int{0, 1, -1, 200, 400, 599, math.MaxInt, math.MinInt} {
+		cases = append(cases, struct {
+			name string
+			got  []byte
+			v    any
+		}{"int", jsonresp.AppendInt(nil, n), n})
+	}
+	for _, c := range cases {
+		if want := reference(t, c.v); !bytes.Equal(c.got, want) {
+			t.Errorf("%s: appended %s, encoding/json writes %s", c.name, c.got, want)
+		}
+	}
+}
+
+// FuzzAppendString compares AppendString with encoding/json on any bytes,
+// valid UTF-8 or not, appended after existing content.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range hostileStrings {
+		f.Add(s, 0)
+	}
+	f.Add("\xf4\x90\x80\x80", -7)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		prefix := []byte(`{"k":`)
+		got := jsonresp.AppendString(append([]byte{}, prefix...), s)
+		want := append(append([]byte{}, prefix...), reference(t, s)...)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("AppendString(%q) = %s, encoding/json writes %s", s, got, want)
+		}
+		if !utf8.Valid(got) {
+			t.Fatalf("AppendString(%q) wrote invalid UTF-8: %q", s, got)
+		}
+		if got, want := jsonresp.AppendInt(nil, n), reference(t, n); !bytes.Equal(got, want) {
+			t.Fatalf("AppendInt(%d) = %s, encoding/json writes %s", n, got, want)
+		}
+		list := strings.Split(s, ",")
+		if got, want := jsonresp.AppendStrings(nil, list), reference(t, list); !bytes.Equal(got, want) {
+			t.Fatalf("AppendStrings(%q) = %s, encoding/json writes %s", list, got, want)
+		}
+	})
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	s := "John Doe <john.doe@example.com>, 123 Main St, Springfield"
+	b.Run("jsonresp", func(b *testing.B) {
+		b.ReportAllocs()
+		buf := make([]byte, 0, 256)
+		for b.Loop() {
+			buf = jsonresp.AppendString(buf[:0], s)
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := jsonresp.Marshal(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
