@@ -146,7 +146,7 @@ func Build(f *mockcontrol.Care360Fixtures) (*Store, []string) {
 
 func userFromFixture(fu mockcontrol.Care360User, o *org, at string, nextCreated *time.Time) (*user, []string) {
 	var problems []string
-	u := &user{email: fu.Email, emailKey: emailKey(fu.Email), role: "USER", org: o}
+	u := &user{profile: profile{email: fu.Email}, emailKey: emailKey(fu.Email), role: "USER", org: o}
 	if fu.Role != nil {
 		u.role = *fu.Role
 	}

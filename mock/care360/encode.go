@@ -2,6 +2,7 @@ package care360
 
 import (
 	"encoding/base64"
+	"time"
 
 	api "github.com/vendorsuite/contracts/generated/care360"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
@@ -37,7 +38,7 @@ const midnight = "T00:00:00.000Z"
 
 // appendText appends the text fields from first up to (not including)
 // last, null for unset ones; the profile page shows dob at midnight UTC.
-func (u *user) appendText(dst []byte, last field, dobAtMidnight bool) []byte {
+func (u *profile) appendText(dst []byte, last field, dobAtMidnight bool) []byte {
 	for f := fFirstName; f < last; f++ {
 		dst = append(dst, textKeys[f]...)
 		v, ok := u.get(f)
@@ -58,15 +59,16 @@ func (u *user) appendText(dst []byte, last field, dobAtMidnight bool) []byte {
 
 // appendLanguages writes the language preferences; a user without any
 // shows an empty list.
-func (u *user) appendLanguages(dst []byte) []byte {
+func (u *profile) appendLanguages(dst []byte) []byte {
 	if u.languages == nil {
 		return append(dst, "[]"...)
 	}
 	return jsonresp.AppendStrings(dst, u.languages)
 }
 
-// appendListed appends the user as api.ListedUser.
-func (u *user) appendListed(dst []byte) []byte {
+// appendListed appends the user as api.ListedUser; pages take it from
+// user.listing's cache.
+func (u *profile) appendListed(dst []byte) []byte {
 	dst = append(dst, `{"email":`...)
 	dst = jsonresp.AppendString(dst, u.email)
 	dst = u.appendText(dst, numFields, false)
@@ -84,7 +86,7 @@ func (u *user) appendListed(dst []byte) []byte {
 }
 
 // appendProfile appends the user as api.ProfileUser.
-func (u *user) appendProfile(dst []byte) []byte {
+func (u *profile) appendProfile(dst []byte) []byte {
 	dst = append(dst, `{"email":`...)
 	dst = jsonresp.AppendString(dst, u.email)
 	dst = u.appendText(dst, numFields, true)
@@ -95,7 +97,7 @@ func (u *user) appendProfile(dst []byte) []byte {
 
 // appendEmailView appends the user as api.EmailUser: the address fields
 // only, up to the postal code.
-func (u *user) appendEmailView(dst []byte) []byte {
+func (u *profile) appendEmailView(dst []byte) []byte {
 	dst = append(dst, `{"email":`...)
 	dst = jsonresp.AppendString(dst, u.email)
 	dst = u.appendText(dst, fPostalCode+1, false)
@@ -107,12 +109,48 @@ func (u *user) appendEmailView(dst []byte) []byte {
 // escaping.
 func appendCursor(dst []byte, u *user) []byte {
 	var raw [64]byte
-	r := u.createdAt.UTC().AppendFormat(raw[:0], cursorTime)
+	r := appendCursorTime(raw[:0], u.createdAt)
 	r = append(r, '|')
 	r = append(r, u.id...)
 	dst = append(dst, '"')
 	dst = base64.RawStdEncoding.AppendEncode(dst, r)
 	return append(dst, '"')
+}
+
+// appendCursorTime appends t in UTC as cursorTime lays it out, without
+// time.Format's layout parsing; years outside 0–9999, which no fixture
+// can give, go through AppendFormat.
+func appendCursorTime(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(dst, cursorTime)
+	}
+	hour, minute, second := t.Clock()
+	milli := t.Nanosecond() / int(time.Millisecond)
+	digits := func(n, width int) {
+		for i := width - 1; i >= 0; i-- {
+			dst = append(dst, 0)
+		}
+		for i := len(dst) - 1; width > 0; i, width = i-1, width-1 {
+			dst[i] = byte('0' + n%10)
+			n /= 10
+		}
+	}
+	digits(year, 4)
+	dst = append(dst, '-')
+	digits(int(month), 2)
+	dst = append(dst, '-')
+	digits(day, 2)
+	dst = append(dst, 'T')
+	digits(hour, 2)
+	dst = append(dst, ':')
+	digits(minute, 2)
+	dst = append(dst, ':')
+	digits(second, 2)
+	dst = append(dst, '.')
+	digits(milli, 3)
+	return append(dst, 'Z')
 }
 
 // usersPage is the get-users answer (api.UsersPage), encoded from the
@@ -130,7 +168,7 @@ func (p *usersPage) AppendJSON(dst []byte) []byte {
 // profileUpdated is the UPDATE_PROFILE answer
 // (api.ProfileUpdatedResponse) for a copy of the user taken under the
 // store's lock.
-type profileUpdated struct{ user user }
+type profileUpdated struct{ user profile }
 
 func (r *profileUpdated) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"status":200,"success":true,"message":"Profile updated successfully","data":{"user":`...)
@@ -139,7 +177,7 @@ func (r *profileUpdated) AppendJSON(dst []byte) []byte {
 }
 
 // emailUpdated is the UPDATE_EMAIL answer (api.EmailUpdatedResponse).
-type emailUpdated struct{ user user }
+type emailUpdated struct{ user profile }
 
 func (r *emailUpdated) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"status":200,"success":true,"message":"Email updated successfully","data":{"user":`...)

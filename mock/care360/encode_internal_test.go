@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/btree"
 
 	api "github.com/vendorsuite/contracts/generated/care360"
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
 )
 
 // The functions below build the generated response types the way the
@@ -119,7 +121,7 @@ var hostile = []string{
 // hostile, rotating by seed, and the other parts by the remaining flags.
 func hostileUser(seed int, set uint32, langs int, comm int) *user {
 	pick := func(i int) string { return hostile[(seed+i)%len(hostile)] }
-	u := &user{id: "id" + pick(1), email: pick(0), emailKey: strings.ToLower(pick(0)), role: "USER",
+	u := &user{id: "id" + pick(1), profile: profile{email: pick(0)}, emailKey: strings.ToLower(pick(0)), role: "USER",
 		createdAt: time.Date(2025, 1, 2, 3, 4, 5, 6_000_000, time.UTC).Add(time.Duration(seed) * time.Hour)}
 	for f := range numFields {
 		if set&(1<<f) != 0 {
@@ -146,15 +148,16 @@ func hostileUser(seed int, set uint32, langs int, comm int) *user {
 func checkUser(t testing.TB, u *user) {
 	t.Helper()
 	sameBytes(t, "listed user", u.appendListed(nil), encodingJSON(t, listedUser(u)))
+	sameBytes(t, "cached listing", u.listing(), encodingJSON(t, listedUser(u)))
 	sameBytes(t, "profile user", u.appendProfile(nil), encodingJSON(t, profileUser(u)))
 	sameBytes(t, "email user", u.appendEmailView(nil), encodingJSON(t, emailUser(u)))
 
 	profile := api.ProfileUpdatedResponse{Status: 200, Success: true, Message: "Profile updated successfully"}
 	profile.Data.User = profileUser(u)
-	sameBytes(t, "profile answer", (&profileUpdated{user: *u}).AppendJSON(nil), encodingJSON(t, profile))
+	sameBytes(t, "profile answer", (&profileUpdated{user: u.profile}).AppendJSON(nil), encodingJSON(t, profile))
 	email := api.EmailUpdatedResponse{Status: 200, Success: true, Message: "Email updated successfully"}
 	email.Data.User = emailUser(u)
-	sameBytes(t, "email answer", (&emailUpdated{user: *u}).AppendJSON(nil), encodingJSON(t, email))
+	sameBytes(t, "email answer", (&emailUpdated{user: u.profile}).AppendJSON(nil), encodingJSON(t, email))
 
 	c := encodeCursor(u)
 	sameBytes(t, "cursor", appendCursor(nil, u), encodingJSON(t, c))
@@ -186,6 +189,22 @@ func TestEnvelopeEncodersMatchEncodingJSON(t *testing.T) {
 	}
 	documented := api.MissingApiKeyError{Status: 400, Success: false, Error: "Missing cv-api-key header", Code: "CASE_ERROR"}
 	sameBytes(t, "missing key", missingKeyBody.AppendJSON(nil), encodingJSON(t, documented))
+}
+
+func TestCursorTimeMatchesFormat(t *testing.T) {
+	times := []time.Time{
+		{}, time.Unix(0, 0), time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2025, 6, 7, 8, 9, 10, 11_000_000, time.FixedZone("east", 5*3600+1800)),
+	}
+	for i := range 2000 {
+		times = append(times, time.UnixMilli(int64(i)*7_919_999_983_1).UTC(), time.Unix(int64(i)*-86_399_999, int64(i)*499_999))
+	}
+	for _, at := range times {
+		if got, want := string(appendCursorTime(nil, at)), at.UTC().Format(cursorTime); got != want {
+			t.Fatalf("appendCursorTime(%v) = %s, Format writes %s", at, got, want)
+		}
+	}
 }
 
 // pageStore builds an organization whose users carry hostile values and
@@ -228,7 +247,7 @@ func FuzzCare360Encode(f *testing.F) {
 		f.Add(s, hostile[(i+1)%len(hostile)], uint32(i*977), uint8(i), 400+i)
 	}
 	f.Fuzz(func(t *testing.T, a, b string, set uint32, flags uint8, status int) {
-		u := &user{id: b, email: a, createdAt: time.UnixMilli(int64(set) * 1013).UTC()}
+		u := &user{id: b, profile: profile{email: a}, createdAt: time.UnixMilli(int64(set) * int64(status) * 1013).UTC()}
 		for fld := range numFields {
 			if set&(1<<fld) != 0 {
 				v := a
@@ -275,12 +294,12 @@ func BenchmarkEncode(b *testing.B) {
 		reflection func() any
 	}{
 		{"users-page", func() { buf = s.appendList(buf[:0], o, q) }, func() any { return s.referencePage(o, q) }},
-		{"profile-updated", func() { buf = (&profileUpdated{user: *u}).AppendJSON(buf[:0]) }, func() any {
+		{"profile-updated", func() { buf = (&profileUpdated{user: u.profile}).AppendJSON(buf[:0]) }, func() any {
 			r := api.ProfileUpdatedResponse{Status: 200, Success: true, Message: "Profile updated successfully"}
 			r.Data.User = profileUser(u)
 			return r
 		}},
-		{"email-updated", func() { buf = (&emailUpdated{user: *u}).AppendJSON(buf[:0]) }, func() any {
+		{"email-updated", func() { buf = (&emailUpdated{user: u.profile}).AppendJSON(buf[:0]) }, func() any {
 			r := api.EmailUpdatedResponse{Status: 200, Success: true, Message: "Email updated successfully"}
 			r.Data.User = emailUser(u)
 			return r
@@ -305,4 +324,72 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestListingCacheFollowsUpdates checks that pages show every change at
+// once, while other goroutines read and build the cached listings.
+func TestListingCacheFollowsUpdates(t *testing.T) {
+	str := func(s string) *string { return &s }
+	s, problems := Build(&mockcontrol.Care360Fixtures{Organizations: []mockcontrol.Care360Organization{{
+		Name: "Cache", ApiKeys: []string{"k"}, Users: []mockcontrol.Care360User{
+			{Email: "a@example.com", FirstName: str("Ann"), City: str("Boston")},
+			{Email: "b@example.com", LanguagePreferences: []string{"en"}},
+		},
+	}}})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	o := s.orgs[0]
+	q := listQuery{limit: 100}
+	check := func(what string) {
+		t.Helper()
+		sameBytes(t, what, s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+	}
+	check("first page")
+	check("page from the cache")
+	if _, r := s.updateProfile(o, &api.ProfileUpdate{Email: "a@example.com", City: str(`Quote " & <city>`)}); r != nil {
+		t.Fatal(r)
+	}
+	check("page after a profile update")
+	if !bytes.Contains(s.appendList(nil, o, q), []byte(`"city":"Quote \" & <city>"`)) {
+		t.Fatalf("the page does not show the new city: %s", s.appendList(nil, o, q))
+	}
+	if _, r := s.updateEmail(o, &api.EmailUpdate{CurrentEmail: "b@example.com", NewEmail: "B2@example.com"}); r != nil {
+		t.Fatal(r)
+	}
+	check("page after an email update")
+
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var page api.UsersPage
+				if err := json.Unmarshal(s.appendList(nil, o, q), &page); err != nil {
+					t.Error(err)
+					return
+				}
+				if city := *page.Data[0].City; city != "One" && city != "Two" && city != `Quote " & <city>` {
+					t.Errorf("page shows city %q, which no update set", city)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 200 {
+		city := []string{"One", "Two"}[i%2]
+		if _, r := s.updateProfile(o, &api.ProfileUpdate{Email: "a@example.com", City: &city}); r != nil {
+			t.Fatal(r)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	check("page after concurrent updates")
 }

@@ -99,7 +99,7 @@ func (s *Store) appendList(dst []byte, o *org, q listQuery) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = u.appendListed(dst)
+		dst = append(dst, u.listing()...)
 	}
 	return append(dst, "]}"...)
 }

@@ -108,32 +108,32 @@ func (s *Store) target(o *org, email string, notAllowed *Refusal) (*user, *Refus
 }
 
 // UpdateProfile applies an UPDATE_PROFILE request for the organization o
-// and returns a copy of the user as it now is, to answer with after the
-// lock is released. Updates replace a user's fields and slices rather than
-// writing into them, so the copy stays as it was.
-func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (user, *Refusal) {
+// and returns a copy of the user's profile as it now is, to answer with
+// after the lock is released.
+func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (profile, *Refusal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, refusal := s.target(o, d.Email, errProfileNotAllowed)
 	if refusal != nil {
-		return user{}, refusal
+		return profile{}, refusal
 	}
 	if d.Address != nil && poBox.MatchString(*d.Address) {
-		return user{}, errPoBox
+		return profile{}, errPoBox
 	}
-	changes := profileChanges(d)
+	var address2 string
+	changes := profileChanges(d, &address2)
 	if u.locked() {
 		for _, f := range demographic {
 			if v := changes[f]; v != nil {
 				if old, had := u.get(f); !had || old != *v {
-					return user{}, errDemographicLocked
+					return profile{}, errDemographicLocked
 				}
 			}
 		}
 	}
 	if d.PhoneNumber != nil {
 		if other := s.byPhone[*d.PhoneNumber]; other != nil && other != u {
-			return user{}, errPhoneInUse
+			return profile{}, errPhoneInUse
 		}
 	}
 
@@ -155,11 +155,14 @@ func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (user, *Refusal) {
 		u.languages = append([]string{}, (*d.LanguagePreferences)...)
 		u.hasLang = true
 	}
-	return *u, nil
+	u.changed()
+	return u.profile, nil
 }
 
-// profileChanges lists the text fields the request sets (nil: not sent).
-func profileChanges(d *api.ProfileUpdate) [numFields]*string {
+// profileChanges lists the text fields the request sets (nil: not sent);
+// a sent address2 is read into *address2, which the caller keeps on its
+// stack.
+func profileChanges(d *api.ProfileUpdate, address2 *string) [numFields]*string {
 	changes := [numFields]*string{
 		fFirstName: d.FirstName, fLastName: d.LastName, fDob: d.Dob, fPhoneNumber: d.PhoneNumber,
 		fGender: d.Gender, fAddress: d.Address, fCity: d.City, fState: d.State, fCountry: d.Country,
@@ -167,36 +170,38 @@ func profileChanges(d *api.ProfileUpdate) [numFields]*string {
 		fHealthConditions: d.HealthConditions,
 	}
 	if v, err := d.Address2.Get(); err == nil {
-		changes[fAddress2] = &v
+		*address2 = v
+		changes[fAddress2] = address2
 	}
 	return changes
 }
 
 // UpdateEmail applies an UPDATE_EMAIL request for the organization o and
-// returns a copy of the user as it now is, like updateProfile.
-func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (user, *Refusal) {
+// returns a copy of the user's profile as it now is, like updateProfile.
+func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (profile, *Refusal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, refusal := s.target(o, d.CurrentEmail, errEmailNotAllowed)
 	if refusal != nil {
-		return user{}, refusal
+		return profile{}, refusal
 	}
 	newKey := emailKey(d.NewEmail)
 	if other := s.byEmail[newKey]; other != nil {
 		if other.org == o {
-			return user{}, newEmailExists(d.NewEmail)
+			return profile{}, newEmailExists(d.NewEmail)
 		}
-		return user{}, newEmailInDatabase(d.NewEmail)
+		return profile{}, newEmailInDatabase(d.NewEmail)
 	}
 	if _, ok := s.authOnly[newKey]; ok {
-		return user{}, newEmailInAuthentication(d.NewEmail)
+		return profile{}, newEmailInAuthentication(d.NewEmail)
 	}
 	delete(s.byEmail, u.emailKey)
 	o.byEmail.Delete(u)
 	u.email, u.emailKey = d.NewEmail, newKey
 	s.byEmail[newKey] = u
 	o.byEmail.ReplaceOrInsert(u)
-	return *u, nil
+	u.changed()
+	return u.profile, nil
 }
 
 // AccountOf names the organization an API key opens, or "".

@@ -2,6 +2,7 @@ package care360
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,29 +41,42 @@ type Case struct {
 	Status string
 }
 
-// user is one database user. Text fields live in an array with a bit set
-// marking which are set, which keeps a million users within a few hundred
-// bytes each.
+// user is one database user.
 type user struct {
-	id        string
-	email     string
-	emailKey  string // lower-cased email, the key of every email index
-	role      string
-	org       *org
+	id       string
+	emailKey string // lower-cased email, the key of every email index
+	role     string
+	org      *org
+	// profile is what the answers show of the user; the updates answer
+	// with a copy of it taken under the store's lock.
+	profile
 	createdAt time.Time
+	hasLang   bool
+	cases     []Case
+	// listed caches the user as a page lists it (api.ListedUser's
+	// encoding). The first page that shows the user after a change builds
+	// it under the store's read lock, so only another reader can race to
+	// store the same bytes; every change drops it under the write lock.
+	listed atomic.Pointer[[]byte]
+}
+
+// profile holds a user's shown fields. Text fields live in an array with
+// a bit set marking which are set, which keeps a million users within a
+// few hundred bytes each. Updates replace its strings and slices rather
+// than writing into them, so a copy stays as it was.
+type profile struct {
+	email     string
 	text      [numFields]string
 	set       uint32
 	languages []string
-	hasLang   bool
 	comm      *communication
-	cases     []Case
 }
 
 type communication struct {
 	sms, all bool
 }
 
-func (u *user) get(f field) (string, bool) { return u.text[f], u.set&(1<<f) != 0 }
+func (u *profile) get(f field) (string, bool) { return u.text[f], u.set&(1<<f) != 0 }
 
 func (u *user) ptr(f field) *string {
 	if u.set&(1<<f) == 0 {
@@ -72,9 +86,23 @@ func (u *user) ptr(f field) *string {
 	return &s
 }
 
-func (u *user) put(f field, v string) { u.text[f] = v; u.set |= 1 << f }
+func (u *profile) put(f field, v string) { u.text[f] = v; u.set |= 1 << f }
 
-func (u *user) clear(f field) { u.text[f] = ""; u.set &^= 1 << f }
+func (u *profile) clear(f field) { u.text[f] = ""; u.set &^= 1 << f }
+
+// listing returns the user as a page lists it, from the cache when no
+// change came since it was built. The caller holds the read lock.
+func (u *user) listing() []byte {
+	if b := u.listed.Load(); b != nil {
+		return *b
+	}
+	b := u.appendListed(make([]byte, 0, 512))
+	u.listed.Store(&b)
+	return b
+}
+
+// changed drops the cached listing; the caller holds the write lock.
+func (u *user) changed() { u.listed.Store(nil) }
 
 func (u *user) locked() bool {
 	for _, c := range u.cases {

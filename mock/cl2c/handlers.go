@@ -102,12 +102,12 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if !ok {
 		return defaultError(c, http.StatusNotFound, excNotFound, "User "+req.Id+" not found.")
 	}
-	return jsonresp.Write(c, http.StatusOK, u)
+	return jsonresp.Write(c, http.StatusOK, &userAnswer{user: u})
 }
 
 // defaultError writes the page's general error shape with a fresh error id.
 func defaultError(c echo.Context, status int, exception string, messages ...string) error {
-	return jsonresp.Write(c, status, api.DefaultError{
+	return jsonresp.Write(c, status, &defaultErrorAnswer{
 		Messages:       messages,
 		Source:         errorSource,
 		Exception:      exception,
@@ -120,7 +120,7 @@ func defaultError(c echo.Context, status int, exception string, messages ...stri
 // validationProblem writes the page's 400 shape; each request gets its own
 // instance id.
 func validationProblem(c echo.Context, errs map[string][]string) error {
-	return jsonresp.Write(c, http.StatusBadRequest, api.ValidationProblem{
+	return jsonresp.Write(c, http.StatusBadRequest, &validationAnswer{
 		Type:     problemType,
 		Title:    problemTitle,
 		Status:   http.StatusBadRequest,

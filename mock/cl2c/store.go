@@ -64,43 +64,27 @@ func (s *Store) authenticate(tenantID, key string) *tenant {
 }
 
 // update applies a validated request to the tenant's user it names and
-// returns the user as the page shows it; ok is false when the tenant has
-// no such user, and then nothing changed.
-func (s *Store) update(t *tenant, req *api.UpdateUserRequest) (out api.User, ok bool) {
+// returns a copy of the user as it now is, to answer with after the lock
+// is released; ok is false when the tenant has no such user, and then
+// nothing changed. Updates point a field at a new value rather than
+// writing through its pointer, so the copy stays as it was.
+func (s *Store) update(t *tenant, req *api.UpdateUserRequest) (out user, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := t.byID[req.Id]
 	if u == nil {
-		return api.User{}, false
+		return user{}, false
 	}
-	u.firstName = ptr.To(req.FirstName)
-	u.lastName = ptr.To(req.LastName)
+	ptr.Set(&u.firstName, req.FirstName)
+	ptr.Set(&u.lastName, req.LastName)
 	// Optional fields the request leaves out keep their value.
 	if req.PhoneNumber != nil {
-		u.phoneNumber = ptr.To(*req.PhoneNumber)
+		ptr.Set(&u.phoneNumber, *req.PhoneNumber)
 	}
 	if req.PushToken != nil {
-		u.pushToken = ptr.To(*req.PushToken)
+		ptr.Set(&u.pushToken, *req.PushToken)
 	}
-	return u.view(), true
-}
-
-// view is the user in the response shape. The push token is write-only:
-// the page's response has no field for it.
-func (u *user) view() api.User {
-	return api.User{
-		Id:             u.id,
-		UserName:       ptr.Deref(u.userName),
-		FirstName:      ptr.Deref(u.firstName),
-		LastName:       ptr.Deref(u.lastName),
-		Email:          ptr.Deref(u.email),
-		EmailConfirmed: ptr.Deref(u.emailConfirmed),
-		Authenticated:  ptr.Deref(u.authenticated),
-		AuthValidUpto:  ptr.Clone(u.authValidUpto),
-		AuthLocation:   ptr.Clone(u.authLocation),
-		PhoneNumber:    ptr.Clone(u.phoneNumber),
-		WalletAddress:  ptr.Clone(u.walletAddress),
-	}
+	return *u, true
 }
 
 // AccountOf names the tenant that tenantID and key open together, or "".

@@ -1,6 +1,7 @@
 package jsonresp
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -99,3 +100,26 @@ func AppendInt(dst []byte, n int) []byte { return strconv.AppendInt(dst, int64(n
 
 // AppendBool appends true or false.
 func AppendBool(dst []byte, b bool) []byte { return strconv.AppendBool(dst, b) }
+
+// AppendStringLists appends a map of string lists as a JSON object with
+// its keys in sorted order, as encoding/json writes a map; nil is null.
+func AppendStringLists(dst []byte, m map[string][]string) []byte {
+	if m == nil {
+		return append(dst, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendString(dst, k)
+		dst = append(dst, ':')
+		dst = AppendStrings(dst, m[k])
+	}
+	return append(dst, '}')
+}

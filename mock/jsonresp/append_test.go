@@ -48,6 +48,16 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// hostileMap keys lists by hostile keys, in an order a map shuffles;
+// one list is nil and one empty.
+func hostileMap() map[string][]string {
+	m := map[string][]string{"nil": nil, "empty": {}}
+	for i, s := range hostileStrings {
+		m[s] = hostileStrings[i:]
+	}
+	return m
+}
+
 func TestAppendHelpersMatchEncodingJSON(t *testing.T) {
 	s := "x<y"
 	cases := []struct {
@@ -61,6 +71,9 @@ func TestAppendHelpersMatchEncodingJSON(t *testing.T) {
 		{"empty slice", jsonresp.AppendStrings(nil, []string{}), []string{}},
 		{"slice", jsonresp.AppendStrings(nil, hostileStrings), hostileStrings},
 		{"true", jsonresp.AppendBool(nil, true), true},
+		{"nil map", jsonresp.AppendStringLists(nil, nil), map[string][]string(nil)},
+		{"empty map", jsonresp.AppendStringLists(nil, map[string][]string{}), map[string][]string{}},
+		{"map", jsonresp.AppendStringLists(nil, hostileMap()), hostileMap()},
 		{"false", jsonresp.AppendBool(nil, false), false},
 	}
 	for _, n := range []int{0, 1, -1, 200, 400, 599, math.MaxInt, math.MinInt} {
@@ -100,6 +113,13 @@ func FuzzAppendString(f *testing.F) {
 		list := strings.Split(s, ",")
 		if got, want := jsonresp.AppendStrings(nil, list), reference(t, list); !bytes.Equal(got, want) {
 			t.Fatalf("AppendStrings(%q) = %s, encoding/json writes %s", list, got, want)
+		}
+		m := map[string][]string{}
+		for i, k := range list {
+			m[k] = list[i:]
+		}
+		if got, want := jsonresp.AppendStringLists(nil, m), reference(t, m); !bytes.Equal(got, want) {
+			t.Fatalf("AppendStringLists(%q) = %s, encoding/json writes %s", m, got, want)
 		}
 	})
 }

@@ -61,7 +61,25 @@ func Write(c echo.Context, status int, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	return c.Blob(status, ContentType, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return send(c, status, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// contentTypeValue is the Content-Type header value every answer shares,
+// which spares the slice Header.Set would make per answer. Header values
+// are replaced, never written into, and its capacity is its length, so
+// even an Add copies it rather than writing into it.
+var contentTypeValue = []string{ContentType}[:1:1]
+
+// send writes b with the status, like Echo's Blob: a Content-Type set
+// earlier is kept.
+func send(c echo.Context, status int, b []byte) error {
+	resp := c.Response()
+	if h := resp.Header(); h.Get(echo.HeaderContentType) == "" {
+		h[echo.HeaderContentType] = contentTypeValue
+	}
+	resp.WriteHeader(status)
+	_, err := resp.Write(b)
+	return err
 }
 
 // appendBuffers hold the byte slices Appenders encode into.
@@ -70,7 +88,7 @@ var appendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); retu
 func writeAppender(c echo.Context, status int, a Appender) error {
 	bp := appendBuffers.Get().(*[]byte)
 	*bp = a.AppendJSON((*bp)[:0])
-	err := c.Blob(status, ContentType, *bp)
+	err := send(c, status, *bp)
 	if cap(*bp) <= pooledCap {
 		appendBuffers.Put(bp)
 	}

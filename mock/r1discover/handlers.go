@@ -131,12 +131,12 @@ func (h *Handlers) UpdateCompanyUser(c echo.Context, _ int, clientID string) err
 	case len(errs) > 0:
 		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, errs)
 	}
-	return jsonresp.Write(c, http.StatusOK, api.UpdateUserResponse{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data})
+	return jsonresp.Write(c, http.StatusOK, &updatedAnswer{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data})
 }
 
 // refuse writes the error envelope; errs only on validation failures.
 func refuse(c echo.Context, status int, message string, errs map[string][]string) error {
-	body := api.ErrorResponse{Error: api.ErrorResponseErrorN1, Message: message}
+	body := &errorAnswer{Error: api.ErrorResponseErrorN1, Message: message}
 	if len(errs) > 0 {
 		body.Errors = &errs
 	}

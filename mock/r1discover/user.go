@@ -61,15 +61,15 @@ func (s *Store) update(c *company, clientID string, req *api.UpdateUserRequest) 
 	}
 	if v := req.Username; v != nil {
 		reindex(s.byUsername, u, u.username, *v)
-		u.username = ptr.To(*v)
+		ptr.Set(&u.username, *v)
 	}
 	if v := req.CompanyUsername; v != nil {
 		reindex(c.byCompanyUsername, u, u.companyUsername, *v)
-		u.companyUsername = ptr.To(*v)
+		ptr.Set(&u.companyUsername, *v)
 	}
 	if v := req.ClientEmail; v != nil {
 		reindex(s.byEmail, u, u.email, *v)
-		u.email = ptr.To(*v)
+		ptr.Set(&u.email, *v)
 	}
 	// Fields the request leaves out keep their value.
 	set(&u.location, req.ClientLocation)
@@ -95,8 +95,13 @@ func (s *Store) rules(c *company, clientID string, req *api.UpdateUserRequest) m
 // client learns of every bad field at once. A value the user itself holds
 // is never a conflict.
 func (s *Store) check(c *company, u *user, req *api.UpdateUserRequest) map[string][]string {
-	errs := map[string][]string{}
-	add := func(field, msg string) { errs[field] = append(errs[field], msg) }
+	var errs map[string][]string // made at the first failure: most requests pass
+	add := func(field, msg string) {
+		if errs == nil {
+			errs = map[string][]string{}
+		}
+		errs[field] = append(errs[field], msg)
+	}
 	taken := func(index map[string]*user, v string) bool {
 		owner := index[fold(v)]
 		return owner != nil && owner != u
@@ -161,6 +166,6 @@ func (u *user) view() api.UpdatedUser {
 // set stores a copy of v in *field when the request sent v.
 func set(field **string, v *string) {
 	if v != nil {
-		*field = ptr.To(*v)
+		ptr.Set(field, *v)
 	}
 }

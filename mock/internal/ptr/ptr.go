@@ -23,3 +23,14 @@ func Deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// Set points *p at v. When *p already holds v it is left as it is, so an
+// update that changes nothing allocates nothing; values behind these
+// pointers are never written into, so sharing the old one is safe.
+func Set[T comparable](p **T, v T) {
+	if *p == nil || **p != v {
+		// Through To, so the copy is made only here: v itself, had its
+		// address been taken, would move to the heap on every call.
+		*p = To(v)
+	}
+}
