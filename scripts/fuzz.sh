@@ -12,8 +12,12 @@ FUZZTIME=${FUZZTIME:-30s}
 # or a fixture document checked against its limits) run by count in the
 # short run: with a 3 s deadline, Go's fuzzer can stop a worker in the
 # middle of such an input and report the deadline itself as a failure.
+# The encoder targets (each hand-written JSON encoder against
+# encoding/json) are quick but many; a count keeps the short run's share
+# of make test fixed whatever the machine's load.
 # FUZZ_SHORT=1 (make fuzz-short) uses these counts instead of FUZZTIME.
-declare -A short_execs=([FuzzRoundTrip]=600x [FuzzControlDocument]=300x)
+declare -A short_execs=([FuzzRoundTrip]=600x [FuzzControlDocument]=300x
+	[FuzzAppendString]=2000x [FuzzCare360Encode]=2000x [FuzzCL2CEncode]=2000x [FuzzR1Encode]=2000x)
 
 # package target
 targets=(
@@ -25,6 +29,10 @@ targets=(
 	"./mock/ FuzzRoundTrip"
 	"./mock/fixtures/ FuzzFixturesParse"
 	"./mock/care360/ FuzzDecodeCursor"
+	"./mock/jsonresp/ FuzzAppendString"
+	"./mock/care360/ FuzzCare360Encode"
+	"./mock/cl2c/ FuzzCL2CEncode"
+	"./mock/r1discover/ FuzzR1Encode"
 )
 
 log=$(mktemp)
