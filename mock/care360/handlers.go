@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/care360"
-	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -46,7 +45,7 @@ func (h *Handlers) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		o := h.store(c).orgForKey(c.Request().Header.Get(apiKeyHeaderKey))
 		if o == nil {
-			return jsonresp.Write(c, http.StatusBadRequest, missingKeyBody)
+			return missingKeyBody.send(c, http.StatusBadRequest)
 		}
 		c.Set(orgKey, o)
 		return next(c)
@@ -75,7 +74,7 @@ func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
 		}
 		q.after = &p
 	}
-	return jsonresp.Write(c, http.StatusOK, &usersPage{store: h.store(c), org: c.Get(orgKey).(*org), query: q})
+	return (&usersPage{store: h.store(c), org: c.Get(orgKey).(*org), query: q}).send(c, http.StatusOK)
 }
 
 // UpdateUser serves POST /api/v1/users, both actions.
@@ -102,7 +101,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
-		return jsonresp.Write(c, http.StatusOK, &profileUpdated{user: u})
+		return (&profileUpdated{user: u}).send(c, http.StatusOK)
 	case string(api.UPDATEEMAIL):
 		var data api.EmailUpdate
 		if err := strict(req.Data, &data); err != nil {
@@ -112,7 +111,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
-		return jsonresp.Write(c, http.StatusOK, &emailUpdated{user: u})
+		return (&emailUpdated{user: u}).send(c, http.StatusOK)
 	case "":
 		return refuse(c, http.StatusBadRequest, "action is required")
 	}
@@ -129,13 +128,13 @@ func strict(data json.RawMessage, into any) error {
 
 // refuse writes Care360's error envelope.
 func refuse(c echo.Context, status int, message string) error {
-	return jsonresp.Write(c, status, &errorAnswer{Status: status, Success: false, Message: message})
+	return (&errorAnswer{Status: status, Success: false, Message: message}).send(c, status)
 }
 
 // refuseQuery writes a refused GET in the envelope of the get-users page's
 // documented error, with a code naming the kind of refusal.
 func refuseQuery(c echo.Context, status int, message string) error {
-	return jsonresp.Write(c, status, &queryAnswer{Status: status, Success: false, Error: message, Code: queryCode(status)})
+	return (&queryAnswer{Status: status, Success: false, Error: message, Code: queryCode(status)}).send(c, status)
 }
 
 func queryCode(status int) string {

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/cl2c"
-	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -102,32 +101,34 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if !ok {
 		return defaultError(c, http.StatusNotFound, excNotFound, "User "+req.Id+" not found.")
 	}
-	return jsonresp.Write(c, http.StatusOK, &userAnswer{user: u})
+	return (&userAnswer{user: u}).send(c, http.StatusOK)
 }
 
 // defaultError writes the page's general error shape with a fresh error id.
 func defaultError(c echo.Context, status int, exception string, messages ...string) error {
-	return jsonresp.Write(c, status, &defaultErrorAnswer{
+	answer := defaultErrorAnswer{
 		Messages:       messages,
 		Source:         errorSource,
 		Exception:      exception,
 		ErrorId:        nextID("error-"),
 		SupportMessage: supportMessage,
 		StatusCode:     status,
-	})
+	}
+	return answer.send(c, status)
 }
 
 // validationProblem writes the page's 400 shape; each request gets its own
 // instance id.
 func validationProblem(c echo.Context, errs map[string][]string) error {
-	return jsonresp.Write(c, http.StatusBadRequest, &validationAnswer{
+	answer := validationAnswer{
 		Type:     problemType,
 		Title:    problemTitle,
 		Status:   http.StatusBadRequest,
 		Detail:   problemDetail,
 		Instance: nextID("req-"),
 		Errors:   &errs,
-	})
+	}
+	return answer.send(c, http.StatusBadRequest)
 }
 
 // Render writes a validator problem in CL2C's shapes: schema failures and

@@ -82,17 +82,35 @@ func send(c echo.Context, status int, b []byte) error {
 	return err
 }
 
-// appendBuffers hold the byte slices Appenders encode into.
-var appendBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+// Buffer is a pooled buffer an answer is appended to and sent from. An
+// answer whose type the caller knows is appended with a direct call, so it
+// can stay on the caller's stack, where passing it to Write as an
+// Appender would move it to the heap.
+type Buffer struct{ B []byte }
 
-func writeAppender(c echo.Context, status int, a Appender) error {
-	bp := appendBuffers.Get().(*[]byte)
-	*bp = a.AppendJSON((*bp)[:0])
-	err := send(c, status, *bp)
-	if cap(*bp) <= pooledCap {
-		appendBuffers.Put(bp)
+var appendBuffers = sync.Pool{New: func() any { return &Buffer{B: make([]byte, 0, 1024)} }}
+
+// NewBuffer takes an empty buffer from the pool.
+func NewBuffer() *Buffer {
+	b := appendBuffers.Get().(*Buffer)
+	b.B = b.B[:0]
+	return b
+}
+
+// Send writes the buffer's bytes as application/json with the status and
+// returns the buffer to the pool: b must not be used afterwards.
+func (b *Buffer) Send(c echo.Context, status int) error {
+	err := send(c, status, b.B)
+	if cap(b.B) <= pooledCap {
+		appendBuffers.Put(b)
 	}
 	return err
+}
+
+func writeAppender(c echo.Context, status int, a Appender) error {
+	b := NewBuffer()
+	b.B = a.AppendJSON(b.B)
+	return b.Send(c, status)
 }
 
 // ContentType is what the vendors answer JSON with (Echo deprecates its

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/r1discover"
-	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -131,7 +130,7 @@ func (h *Handlers) UpdateCompanyUser(c echo.Context, _ int, clientID string) err
 	case len(errs) > 0:
 		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, errs)
 	}
-	return jsonresp.Write(c, http.StatusOK, &updatedAnswer{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data})
+	return (&updatedAnswer{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data}).send(c, http.StatusOK)
 }
 
 // refuse writes the error envelope; errs only on validation failures.
@@ -140,7 +139,7 @@ func refuse(c echo.Context, status int, message string, errs map[string][]string
 	if len(errs) > 0 {
 		body.Errors = &errs
 	}
-	return jsonresp.Write(c, status, body)
+	return body.send(c, status)
 }
 
 // Render writes a validator problem in the error envelope. A body of the
