@@ -68,8 +68,8 @@ func (u *profile) appendLanguages(dst []byte) []byte {
 	return jsonresp.AppendStrings(dst, u.languages)
 }
 
-// appendListed appends the user as api.ListedUser; pages take it from
-// user.listing's cache.
+// appendListed appends the user as api.ListedUser; pages go through
+// Store.appendListing, which caches it.
 func (u *profile) appendListed(dst []byte) []byte {
 	dst = append(dst, `{"email":`...)
 	dst = jsonresp.AppendString(dst, u.email)

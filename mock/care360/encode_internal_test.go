@@ -148,7 +148,9 @@ func hostileUser(seed int, set uint32, langs int, comm int) *user {
 func checkUser(t testing.TB, u *user) {
 	t.Helper()
 	sameBytes(t, "listed user", u.appendListed(nil), encodingJSON(t, listedUser(u)))
-	sameBytes(t, "cached listing", u.listing(), encodingJSON(t, listedUser(u)))
+	s := newStore()
+	sameBytes(t, "listing", s.appendListing(nil, u), encodingJSON(t, listedUser(u)))
+	sameBytes(t, "cached listing", s.appendListing([]byte("x"), u)[1:], encodingJSON(t, listedUser(u)))
 	sameBytes(t, "profile user", u.appendProfile(nil), encodingJSON(t, profileUser(u)))
 	sameBytes(t, "email user", u.appendEmailView(nil), encodingJSON(t, emailUser(u)))
 
@@ -392,4 +394,39 @@ func TestListingCacheFollowsUpdates(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	check("page after concurrent updates")
+}
+
+// TestListingBudget checks that the cached listings stop at the store's
+// budget, that pages stay the same past it, and that changes give the
+// budget back.
+func TestListingBudget(t *testing.T) {
+	q := listQuery{limit: 100}
+	s, o := pageStore(40)
+	s.listingBudget = 0
+	sameBytes(t, "page without a cache", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+	if n := s.listingBytes.Load(); n != 0 {
+		t.Fatalf("a store without a budget cached %d bytes", n)
+	}
+
+	s, o = pageStore(40)
+	s.listingBudget = 5000
+	sameBytes(t, "first page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+	sameBytes(t, "second page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+	var cached, listed int64
+	for _, u := range o.byTime {
+		if b := u.listed.Load(); b != nil {
+			cached++
+			listed += int64(len(*b))
+		}
+	}
+	if n := s.listingBytes.Load(); n != listed || n < s.listingBudget || cached == 0 || cached == int64(len(o.byTime)) {
+		t.Fatalf("%d listings cached, %d bytes counted, %d held: the cache should stop just past the budget of %d",
+			cached, n, listed, s.listingBudget)
+	}
+	for _, u := range o.byTime {
+		s.dropListing(u)
+	}
+	if n := s.listingBytes.Load(); n != 0 {
+		t.Fatalf("%d bytes counted after every listing was dropped", n)
+	}
 }

@@ -1,6 +1,7 @@
 package care360
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"slices"
@@ -99,9 +100,41 @@ func (s *Store) appendList(dst []byte, o *org, q listQuery) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, u.listing()...)
+		dst = s.appendListing(dst, u)
 	}
 	return append(dst, "]}"...)
+}
+
+// appendListing appends the user as a page lists it, from the user's
+// cached listing when no change came since it was built. The first page
+// that shows the user after a change builds it under the store's read
+// lock, so only another reader can race to build the same bytes, and only
+// one of them keeps them; every change drops it under the write lock
+// (dropListing). The cache stops growing at the store's listing budget,
+// so a client paging through a million users cannot double the world's
+// memory: past it, pages encode users as they go, without allocating
+// either. The caller holds the read lock.
+func (s *Store) appendListing(dst []byte, u *user) []byte {
+	if b := u.listed.Load(); b != nil {
+		return append(dst, *b...)
+	}
+	start := len(dst)
+	dst = u.appendListed(dst)
+	if s.listingBytes.Load() < s.listingBudget {
+		b := bytes.Clone(dst[start:])
+		if u.listed.CompareAndSwap(nil, &b) {
+			s.listingBytes.Add(int64(len(b)))
+		}
+	}
+	return dst
+}
+
+// dropListing forgets the user's cached listing after a change; the
+// caller holds the write lock.
+func (s *Store) dropListing(u *user) {
+	if b := u.listed.Swap(nil); b != nil {
+		s.listingBytes.Add(-int64(len(*b)))
+	}
 }
 
 // page returns up to q.limit users of the page in list order, appended to

@@ -6,6 +6,7 @@ package care360
 import (
 	"regexp"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/btree"
 
@@ -39,7 +40,15 @@ type Store struct {
 	authOnly map[string]string
 	// authOrder keeps the fixture order of authOnly, for export.
 	authOrder []mockcontrol.Care360AuthIdentity
+	// listingBytes counts the bytes of the users' cached listings, which
+	// stop growing at listingBudget (see appendListing).
+	listingBytes  atomic.Int64
+	listingBudget int64
 }
+
+// defaultListingBudget bounds the cached listings of one store: about
+// 40,000 fully filled users, far more than a load test's pages show.
+const defaultListingBudget = 16 << 20
 
 func newStore() *Store {
 	return &Store{
@@ -47,6 +56,8 @@ func newStore() *Store {
 		byEmail:  map[string]*user{},
 		byPhone:  map[string]*user{},
 		authOnly: map[string]string{},
+
+		listingBudget: defaultListingBudget,
 	}
 }
 
@@ -155,7 +166,7 @@ func (s *Store) updateProfile(o *org, d *api.ProfileUpdate) (profile, *Refusal) 
 		u.languages = append([]string{}, (*d.LanguagePreferences)...)
 		u.hasLang = true
 	}
-	u.changed()
+	s.dropListing(u)
 	return u.profile, nil
 }
 
@@ -200,7 +211,7 @@ func (s *Store) updateEmail(o *org, d *api.EmailUpdate) (profile, *Refusal) {
 	u.email, u.emailKey = d.NewEmail, newKey
 	s.byEmail[newKey] = u
 	o.byEmail.ReplaceOrInsert(u)
-	u.changed()
+	s.dropListing(u)
 	return u.profile, nil
 }
 

@@ -54,9 +54,7 @@ type user struct {
 	hasLang   bool
 	cases     []Case
 	// listed caches the user as a page lists it (api.ListedUser's
-	// encoding). The first page that shows the user after a change builds
-	// it under the store's read lock, so only another reader can race to
-	// store the same bytes; every change drops it under the write lock.
+	// encoding); see Store.appendListing.
 	listed atomic.Pointer[[]byte]
 }
 
@@ -89,20 +87,6 @@ func (u *user) ptr(f field) *string {
 func (u *profile) put(f field, v string) { u.text[f] = v; u.set |= 1 << f }
 
 func (u *profile) clear(f field) { u.text[f] = ""; u.set &^= 1 << f }
-
-// listing returns the user as a page lists it, from the cache when no
-// change came since it was built. The caller holds the read lock.
-func (u *user) listing() []byte {
-	if b := u.listed.Load(); b != nil {
-		return *b
-	}
-	b := u.appendListed(make([]byte, 0, 512))
-	u.listed.Store(&b)
-	return b
-}
-
-// changed drops the cached listing; the caller holds the write lock.
-func (u *user) changed() { u.listed.Store(nil) }
 
 func (u *user) locked() bool {
 	for _, c := range u.cases {
