@@ -408,7 +408,7 @@ func TestListingBudget(t *testing.T) {
 		t.Fatalf("a store without a budget cached %d bytes", n)
 	}
 
-	s, o = pageStore(40)
+	s, o = pageStore(60)
 	s.listingBudget = 5000
 	sameBytes(t, "first page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
 	sameBytes(t, "second page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
