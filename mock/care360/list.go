@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vendorsuite/contracts/mock/jsonresp"
@@ -151,7 +152,9 @@ func (s *Store) page(o *org, q listQuery, buf []*user) ([]*user, bool) {
 func (s *Store) pick(o *org, q listQuery, out []*user) []*user {
 	want := q.limit + 1
 	if q.prefix != "" {
-		if matches, ok := smallPrefixMatches(o, q.prefix); ok {
+		scratch := prefixScratches.Get().(*prefixScratch)
+		defer scratch.release()
+		if matches, ok := scratch.matches(o, q.prefix); ok {
 			slices.SortFunc(matches, func(a, b *user) int {
 				if less(a, b) {
 					return -1
@@ -164,23 +167,44 @@ func (s *Store) pick(o *org, q listQuery, out []*user) []*user {
 	return takeFrom(out, o.byTime, q, want, q.prefix)
 }
 
-// smallPrefixMatches collects the users whose email starts with prefix,
-// when there are at most smallPrefix of them.
-func smallPrefixMatches(o *org, prefix string) ([]*user, bool) {
-	var matches []*user
-	small := true
-	o.byEmail.AscendGreaterOrEqual(&user{emailKey: prefix}, func(u *user) bool {
+// prefixScratch is what collecting a prefix's matches needs, pooled so a
+// prefix page allocates nothing: the B-tree's pivot and room for
+// smallPrefix matches.
+type prefixScratch struct {
+	pivot user
+	found []*user
+	small bool
+}
+
+var prefixScratches = sync.Pool{New: func() any {
+	return &prefixScratch{found: make([]*user, 0, smallPrefix)}
+}}
+
+// release returns the scratch to the pool without keeping any user alive.
+func (p *prefixScratch) release() {
+	clear(p.found)
+	p.found = p.found[:0]
+	p.pivot.emailKey = ""
+	prefixScratches.Put(p)
+}
+
+// matches collects the users whose email starts with prefix, when there
+// are at most smallPrefix of them. The result lives in the scratch.
+func (p *prefixScratch) matches(o *org, prefix string) ([]*user, bool) {
+	p.found, p.small = p.found[:0], true
+	p.pivot.emailKey = prefix
+	o.byEmail.AscendGreaterOrEqual(&p.pivot, func(u *user) bool {
 		if !strings.HasPrefix(u.emailKey, prefix) {
 			return false
 		}
-		if len(matches) == smallPrefix {
-			small = false
+		if len(p.found) == smallPrefix {
+			p.small = false
 			return false
 		}
-		matches = append(matches, u)
+		p.found = append(p.found, u)
 		return true
 	})
-	return matches, small
+	return p.found, p.small
 }
 
 // takeFrom walks ordered (in list order) from the cursor in the query's
