@@ -3,6 +3,7 @@ package cl2c
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -110,6 +111,16 @@ func FuzzCL2CEncode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b, id string, set uint16, status int) {
 		checkCL2C(t, id, a, b, set, status)
 	})
+}
+
+func TestFormatIDMatchesSprintf(t *testing.T) {
+	for _, n := range []uint64{0, 1, 0xf, 0x10, 0xdeadbeef, 1<<63 - 1, 1 << 63, ^uint64(0)} {
+		for _, prefix := range []string{"error-", "req-", "", strings.Repeat("p", 40)} {
+			if got, want := formatID(prefix, n), fmt.Sprintf("%s%016x", prefix, n); got != want {
+				t.Fatalf("formatID(%q, %d) = %q, want %q", prefix, n, got, want)
+			}
+		}
+	}
 }
 
 // BenchmarkEncode compares the hand-written update answer with encoding/json

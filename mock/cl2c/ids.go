@@ -3,7 +3,6 @@ package cl2c
 import (
 	"crypto/rand"
 	"encoding/binary"
-	"fmt"
 	"sync/atomic"
 )
 
@@ -22,5 +21,16 @@ func init() {
 
 // nextID returns prefix followed by 16 lowercase hex digits.
 func nextID(prefix string) string {
-	return fmt.Sprintf("%s%016x", prefix, idCounter.Add(1))
+	return formatID(prefix, idCounter.Add(1))
+}
+
+// formatID writes prefix and n as 16 lowercase hex digits, in one
+// allocation (fmt's takes three).
+func formatID(prefix string, n uint64) string {
+	var buf [48]byte
+	b := append(buf[:0], prefix...)
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, "0123456789abcdef"[n>>uint(shift)&0xf])
+	}
+	return string(b)
 }
