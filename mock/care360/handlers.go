@@ -1,8 +1,6 @@
 package care360
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -79,35 +77,28 @@ func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
 
 // UpdateUser serves POST /api/v1/users, both actions.
 func (h *Handlers) UpdateUser(c echo.Context) error {
-	// The validator has checked the body against the oneOf already and
-	// kept only the members it declares; take the envelope, then the data
-	// of the action it names.
-	var req struct {
-		Action string          `json:"action"`
-		Data   json.RawMessage `json:"data"`
-	}
-	if err := validation.Decode(c, &req); err != nil {
-		return refuse(c, http.StatusBadRequest, "The request body could not be read: "+err.Error())
-	}
+	// The validator has checked the body against the oneOf already, kept
+	// only the members it declares and named the action it took: decode
+	// the body once, into that action's request.
 	o := c.Get(orgKey).(*org)
 	store := h.store(c)
-	switch req.Action {
+	switch action := validation.Discriminator(c); action {
 	case string(api.UPDATEPROFILE):
-		var data api.ProfileUpdate
-		if err := strict(req.Data, &data); err != nil {
-			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
+		var req api.UpdateProfileRequest
+		if err := validation.Decode(c, &req); err != nil {
+			return refuse(c, http.StatusBadRequest, "The request body could not be read: "+err.Error())
 		}
-		u, refusal := store.updateProfile(o, &data)
+		u, refusal := store.updateProfile(o, &req.Data)
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
 		return (&profileUpdated{user: u}).send(c, http.StatusOK)
 	case string(api.UPDATEEMAIL):
-		var data api.EmailUpdate
-		if err := strict(req.Data, &data); err != nil {
-			return refuse(c, http.StatusBadRequest, "data is invalid: "+err.Error())
+		var req api.UpdateEmailRequest
+		if err := validation.Decode(c, &req); err != nil {
+			return refuse(c, http.StatusBadRequest, "The request body could not be read: "+err.Error())
 		}
-		u, refusal := store.updateEmail(o, &data)
+		u, refusal := store.updateEmail(o, &req.Data)
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
@@ -116,14 +107,6 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		return refuse(c, http.StatusBadRequest, "action is required")
 	}
 	return refuse(c, http.StatusBadRequest, "action must be one of UPDATE_EMAIL, UPDATE_PROFILE")
-}
-
-// strict decodes the data member that validation.Decode handed over:
-// its names are the schema's, so no other member can slip in.
-func strict(data json.RawMessage, into any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	return dec.Decode(into)
 }
 
 // refuse writes Care360's error envelope.

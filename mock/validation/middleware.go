@@ -87,7 +87,8 @@ func New(cfg Config) (echo.MiddlewareFunc, error) {
 		}
 	}
 	options.WithCustomSchemaErrorFunc(ShortSchemaError)
-	v := &validator{router: router, options: options, render: cfg.Render, max: cfg.MaxBodyBytes, bounds: cfg.Bounds}
+	v := &validator{router: router, options: options, render: cfg.Render, max: cfg.MaxBodyBytes, bounds: cfg.Bounds,
+		operations: compileOperations(cfg.Document)}
 	return v.middleware, nil
 }
 
@@ -119,7 +120,12 @@ type validator struct {
 	render  problem.Renderer
 	max     int64
 	bounds  Bounds
+	// operations are the operations compiled for the fast accept path,
+	// by the route Echo matched.
+	operations map[routeKey]*operation
 }
+
+type routeKey struct{ method, template string }
 
 func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -130,7 +136,38 @@ func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// check accepts a request the compiled operation accepts exactly as sent,
+// its route, parameters and body, without kin-openapi; for any other it
+// asks kin-openapi, which words every refusal.
 func (v *validator) check(c echo.Context) *problem.Problem {
+	req := c.Request()
+	op := v.operations[routeKey{req.Method, c.Path()}]
+	if op == nil || !op.routed(c) {
+		return v.checkSlowly(c, nil)
+	}
+	// The router would find this operation, so the body comes next in
+	// both paths.
+	var body []byte
+	if op.body != nil {
+		var p *problem.Problem
+		if body, p = v.readBody(req); p != nil {
+			return p
+		}
+		c.Set(bodyKey, body)
+	}
+	tag, ok := op.accepts(c, body)
+	if !ok {
+		return v.checkSlowly(c, body)
+	}
+	if body != nil {
+		c.Set(valueKey, validatedValue{raw: body, tag: tag})
+	}
+	return nil
+}
+
+// checkSlowly validates with kin-openapi: route, parameters and body.
+// body is the request body when check read it already.
+func (v *validator) checkSlowly(c echo.Context, body []byte) *problem.Problem {
 	req := c.Request()
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
@@ -140,9 +177,9 @@ func (v *validator) check(c echo.Context) *problem.Problem {
 		}
 		return &problem.Problem{Kind: problem.NotFound, Status: http.StatusNotFound, Message: "No operation at " + req.URL.Path}
 	}
-	if route.Operation.RequestBody != nil {
-		body, p := v.readBody(req)
-		if p != nil {
+	if route.Operation.RequestBody != nil && body == nil {
+		var p *problem.Problem
+		if body, p = v.readBody(req); p != nil {
 			return p
 		}
 		c.Set(bodyKey, body)
@@ -206,7 +243,7 @@ func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) 
 		p.Message = p.FieldMessages()
 		return p
 	}
-	kept := validatedValue{value: reduced}
+	kept := validatedValue{value: reduced, tag: discriminatorTag(jsonSchema(body), reduced)}
 	if raw := Body(c); !changed && members(reduced) == rawMembers(raw) {
 		// The body is the accepted value as sent: nothing was removed and
 		// no member was sent twice (the decoded value would keep only

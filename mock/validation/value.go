@@ -85,6 +85,29 @@ func Decode(c echo.Context, into any) error {
 type validatedValue struct {
 	value any
 	raw   []byte
+	// tag is the value of the body's discriminator member, when its
+	// schema chooses a oneOf branch by one.
+	tag string
+}
+
+// Discriminator returns the value of the accepted body's discriminator
+// member (Care360's action), which names the oneOf branch the body took,
+// or "" when its schema has none. A handler decodes the body straight into
+// that branch's type.
+func Discriminator(c echo.Context) string {
+	v, _ := c.Get(valueKey).(validatedValue)
+	return v.tag
+}
+
+// discriminatorTag is the string value of the discriminator member of an
+// accepted value, or "".
+func discriminatorTag(s *openapi3.Schema, v any) string {
+	if s == nil || s.Discriminator == nil {
+		return ""
+	}
+	obj, _ := v.(map[string]any)
+	tag, _ := obj[s.Discriminator.PropertyName].(string)
+	return tag
 }
 
 // members counts the object members in a decoded JSON value.

@@ -1,0 +1,581 @@
+package validation
+
+import (
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// A compiled schema answers one question about a value, without decoding
+// it: is it accepted exactly as sent? "No" never means refused, only that
+// the compiled form is not sure (a wrong value, a keyword it does not
+// compile, an escape it does not read, a member sent twice, a member the
+// schema does not declare), and kin-openapi then decides and words the
+// refusal as before. So every refusal keeps its text and its order by
+// construction; what the compiled form must get right is never to accept
+// what kin-openapi refuses or what the handler would see differently.
+
+type kind uint8
+
+const (
+	// opaque is a schema the compiler does not understand: any value
+	// there makes the answer "not sure".
+	opaque kind = iota
+	stringKind
+	integerKind
+	booleanKind
+	arrayKind
+	objectKind
+	oneOfKind
+)
+
+type node struct {
+	kind     kind
+	nullable bool
+
+	// strings
+	enum      []string
+	minLength uint64
+	maxLength uint64 // unbounded when hasMax is false
+	hasMax    bool
+	pattern   *regexp.Regexp
+	format    func(string) bool
+
+	// integers (parameters only: a number in a body is never accepted)
+	min, max *float64
+	bits     int
+
+	// arrays
+	items *node
+
+	// objects; required and seen members are bit sets over props
+	props    []member
+	required uint64
+
+	// oneOf chosen by a discriminator
+	discriminator string
+	branches      []branch
+}
+
+type branch struct {
+	tag  string
+	node *node
+}
+
+type member struct {
+	name string
+	node *node
+}
+
+// maxMembers is the most properties an object schema may declare to be
+// compiled: the members seen are tracked in one uint64.
+const maxMembers = 64
+
+var opaqueNode = &node{kind: opaque}
+
+// compiler turns kin-openapi schemas into nodes, once per schema.
+type compiler struct {
+	done  map[*openapi3.Schema]*node
+	stack []*openapi3.Schema
+}
+
+func newCompiler() *compiler { return &compiler{done: map[*openapi3.Schema]*node{}} }
+
+// compile returns the node for s; a schema with anything the compiler
+// does not handle the way kin-openapi v0.152 validates it is opaque.
+func (c *compiler) compile(s *openapi3.Schema) *node {
+	if s == nil {
+		return opaqueNode
+	}
+	if n, ok := c.done[s]; ok {
+		return n
+	}
+	for _, open := range c.stack {
+		if open == s {
+			// Recursive schemas: kin-openapi stops at a schema it is
+			// already inside; not worth matching here.
+			return opaqueNode
+		}
+	}
+	c.stack = append(c.stack, s)
+	n := c.compileNew(s)
+	c.stack = c.stack[:len(c.stack)-1]
+	c.done[s] = n
+	return n
+}
+
+func (c *compiler) compileNew(s *openapi3.Schema) *node {
+	if !onlyCompiledKeywords(s) {
+		return opaqueNode
+	}
+	if len(s.OneOf) > 0 {
+		return c.compileOneOf(s)
+	}
+	if s.Discriminator != nil || s.Type == nil || len(s.Type.Slice()) != 1 {
+		return opaqueNode
+	}
+	n := &node{nullable: s.Nullable}
+	t := s.Type.Slice()[0]
+	// Keywords of another type are ignored by kin-openapi for this one, but
+	// a schema carrying them is unusual enough to leave to it.
+	switch t {
+	case openapi3.TypeString:
+		if s.Min != nil || s.Max != nil || s.Items != nil || len(s.Properties) > 0 || len(s.Required) > 0 {
+			return opaqueNode
+		}
+		n.kind = stringKind
+		for _, v := range s.Enum {
+			str, ok := v.(string)
+			if !ok {
+				return opaqueNode
+			}
+			n.enum = append(n.enum, str)
+		}
+		n.minLength = s.MinLength
+		if s.MaxLength != nil {
+			n.maxLength, n.hasMax = *s.MaxLength, true
+		}
+		if s.Pattern != "" {
+			if strings.Contains(s.Pattern, `\u`) {
+				// kin-openapi rewrites \uXXXX before compiling.
+				return opaqueNode
+			}
+			re, err := regexp.Compile(s.Pattern)
+			if err != nil {
+				return opaqueNode
+			}
+			n.pattern = re
+		}
+		switch s.Format {
+		case "":
+		case "date":
+			n.format = IsDate
+		case "date-time":
+			n.format = func(v string) bool { return checkDateTime(v) == nil }
+		case "email":
+			n.format = EmailAddress
+		default:
+			return opaqueNode
+		}
+	case openapi3.TypeInteger:
+		if len(s.Enum) > 0 || s.Format != "" || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" || s.Items != nil || len(s.Properties) > 0 || len(s.Required) > 0 {
+			return opaqueNode
+		}
+		n.kind, n.min, n.max, n.bits = integerKind, s.Min, s.Max, 64
+	case openapi3.TypeBoolean:
+		if len(s.Enum) > 0 || s.Format != "" || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" || s.Min != nil || s.Max != nil || s.Items != nil || len(s.Properties) > 0 || len(s.Required) > 0 {
+			return opaqueNode
+		}
+		n.kind = booleanKind
+	case openapi3.TypeArray:
+		if len(s.Enum) > 0 || s.Format != "" || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" || s.Min != nil || s.Max != nil || len(s.Properties) > 0 || len(s.Required) > 0 || s.Items == nil {
+			return opaqueNode
+		}
+		n.kind = arrayKind
+		n.items = c.compile(s.Items.Value)
+	case openapi3.TypeObject:
+		if len(s.Enum) > 0 || s.Format != "" || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" || s.Min != nil || s.Max != nil || s.Items != nil || len(s.Properties) > maxMembers {
+			return opaqueNode
+		}
+		n.kind = objectKind
+		for _, name := range componentNames(s.Properties) {
+			ref := s.Properties[name]
+			if ref == nil || ref.Value == nil || ref.Value.ReadOnly || ref.Value.WriteOnly {
+				// readOnly members change what "required" and a sent
+				// member mean in a request.
+				return opaqueNode
+			}
+			n.props = append(n.props, member{name: name, node: c.compile(ref.Value)})
+		}
+		for _, name := range s.Required {
+			i := n.memberIndex(name)
+			if i < 0 {
+				// Required but not declared: kin-openapi asks for a member
+				// that, sent, would then be undeclared.
+				return opaqueNode
+			}
+			n.required |= 1 << i
+		}
+	default:
+		return opaqueNode
+	}
+	return n
+}
+
+// compileOneOf compiles a oneOf whose branch the discriminator's mapping
+// names: kin-openapi then validates the value against that branch alone.
+func (c *compiler) compileOneOf(s *openapi3.Schema) *node {
+	d := s.Discriminator
+	if d == nil || len(d.Mapping) == 0 || d.PropertyName == "" || s.Type != nil || s.Nullable ||
+		len(s.Enum) > 0 || s.Format != "" || s.MinLength != 0 || s.MaxLength != nil || s.Pattern != "" ||
+		s.Min != nil || s.Max != nil || s.Items != nil || len(s.Properties) > 0 || len(s.Required) > 0 ||
+		s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil {
+		return opaqueNode
+	}
+	n := &node{kind: oneOfKind, discriminator: d.PropertyName}
+	for _, tag := range componentNames(d.Mapping) {
+		ref := d.Mapping[tag].Ref
+		if ref != "" && !strings.Contains(ref, "/") {
+			ref = "#/components/schemas/" + ref
+		}
+		same := 0
+		for _, option := range s.OneOf {
+			if option.Ref == ref {
+				same++
+			}
+		}
+		if same != 1 {
+			// kin-openapi validates every branch with the mapped ref: two
+			// such branches both match, which oneOf refuses.
+			continue
+		}
+		for _, option := range s.OneOf {
+			if option.Ref == ref && option.Value != nil {
+				b := c.compile(option.Value)
+				if b.kind == objectKind && b.memberIndex(d.PropertyName) >= 0 {
+					n.branches = append(n.branches, branch{tag, b})
+				}
+				break
+			}
+		}
+	}
+	return n
+}
+
+// onlyCompiledKeywords reports whether s sets nothing but the keywords the
+// compiler reads and words that do not validate.
+func onlyCompiledKeywords(s *openapi3.Schema) bool {
+	rest := *s
+	rest.Extensions, rest.Origin = nil, nil
+	rest.Title, rest.Description, rest.Example, rest.Examples, rest.ExternalDocs = "", "", nil, nil, nil
+	rest.Deprecated, rest.XML, rest.Comment = false, nil, ""
+	// Defaults are never set into requests (SkipSettingDefaults).
+	rest.Default = nil
+	rest.OneOf, rest.Discriminator, rest.Type, rest.Nullable, rest.Enum, rest.Format = nil, nil, nil, false, nil, ""
+	rest.MinLength, rest.MaxLength, rest.Pattern, rest.Min, rest.Max = 0, nil, "", nil, nil
+	rest.Items, rest.Required, rest.Properties = nil, nil, nil
+	// Any additionalProperties is fine: a member the schema does not
+	// declare is never accepted here.
+	rest.AdditionalProperties = openapi3.AdditionalProperties{}
+	return reflect.ValueOf(rest).IsZero()
+}
+
+func (n *node) memberIndex(name string) int {
+	for i, m := range n.props {
+		if m.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// memberIndexBytes is memberIndex for a key as sent.
+func (n *node) memberIndexBytes(name []byte) int {
+	for i, m := range n.props {
+		if string(name) == m.name {
+			return i
+		}
+	}
+	return -1
+}
+
+// componentNames are m's keys in order: declaration order does not matter
+// to validation, and a fixed order keeps the compiled form the same from
+// run to run.
+func componentNames[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// acceptsString checks a string as kin-openapi does: enum, then length in
+// characters (kin-openapi counts the runes of the decoded string), pattern
+// and format. v must be valid UTF-8.
+func (n *node) acceptsString(v string) bool {
+	if n.kind != stringKind {
+		return false
+	}
+	if len(n.enum) > 0 {
+		found := false
+		for _, e := range n.enum {
+			if e == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	if n.minLength != 0 || n.hasMax {
+		length := uint64(utf8.RuneCountInString(v))
+		if length < n.minLength || n.hasMax && length > n.maxLength {
+			return false
+		}
+	}
+	if n.pattern != nil && !n.pattern.MatchString(v) {
+		return false
+	}
+	if n.format != nil && !n.format(v) {
+		return false
+	}
+	return true
+}
+
+// scanner walks a JSON body that is known to be syntactically valid.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// plainString reads the string at s.i, returning its contents when it has
+// no escape and is valid UTF-8 (then the contents are the decoded string
+// byte for byte), or ok false.
+func (s *scanner) plainString() (v []byte, ok bool) {
+	start := s.i + 1
+	ascii := true
+	for j := start; j < len(s.b); j++ {
+		switch c := s.b[j]; {
+		case c == '"':
+			s.i = j + 1
+			v = s.b[start:j]
+			return v, ascii || utf8.Valid(v)
+		case c == '\\':
+			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// value reports whether the value at s.i is accepted as sent by n, and
+// moves past it.
+func (s *scanner) value(n *node) bool {
+	s.space()
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch s.b[s.i] {
+	case 'n':
+		s.i += len("null")
+		// kin-openapi accepts null wherever nullable is set, before any
+		// other keyword; an opaque schema's answer is not known.
+		return n.nullable && n.kind != opaque
+	case 't', 'f':
+		if n.kind != booleanKind {
+			return false
+		}
+		if s.b[s.i] == 't' {
+			s.i += len("true")
+		} else {
+			s.i += len("false")
+		}
+		return true
+	case '"':
+		v, ok := s.plainString()
+		// The string is a view of the body, which is never changed: the
+		// checkers only read it.
+		return ok && n.acceptsString(unsafeString(v))
+	case '[':
+		return s.array(n)
+	case '{':
+		switch n.kind {
+		case objectKind:
+			return s.object(n)
+		case oneOfKind:
+			b, _, ok := s.branch(n)
+			return ok && s.object(b)
+		}
+		return false
+	}
+	// Numbers: no request body of the documents holds one, and the
+	// integer check on a decoded float is kin-openapi's to make.
+	return false
+}
+
+func (s *scanner) array(n *node) bool {
+	if n.kind != arrayKind {
+		return false
+	}
+	s.i++ // [
+	s.space()
+	if s.b[s.i] == ']' {
+		s.i++
+		return true
+	}
+	for {
+		if !s.value(n.items) {
+			return false
+		}
+		s.space()
+		if s.b[s.i] == ']' {
+			s.i++
+			return true
+		}
+		s.i++ // ,
+	}
+}
+
+func (s *scanner) object(n *node) bool {
+	s.i++ // {
+	var seen uint64
+	s.space()
+	if s.b[s.i] == '}' {
+		s.i++
+		return seen&n.required == n.required
+	}
+	for {
+		s.space()
+		key, ok := s.plainString()
+		if !ok {
+			return false
+		}
+		at := n.memberIndexBytes(key)
+		if at < 0 || seen&(1<<at) != 0 {
+			// Undeclared (dropped or refused by policy) or sent twice
+			// (kin-openapi keeps the last): not the body as sent.
+			return false
+		}
+		seen |= 1 << at
+		s.space()
+		s.i++ // :
+		if !s.value(n.props[at].node) {
+			return false
+		}
+		s.space()
+		if s.b[s.i] == '}' {
+			s.i++
+			return seen&n.required == n.required
+		}
+		s.i++ // ,
+	}
+}
+
+// branch finds the discriminator member of the object at s.i, without
+// moving, and returns the branch its value names.
+func (s *scanner) branch(n *node) (*node, string, bool) {
+	look := scanner{b: s.b, i: s.i + 1}
+	var tag []byte
+	found := false
+	look.space()
+	if look.b[look.i] == '}' {
+		return nil, "", false
+	}
+	for {
+		look.space()
+		key, ok := look.plainString()
+		if !ok {
+			return nil, "", false
+		}
+		look.space()
+		look.i++ // :
+		look.space()
+		if string(key) == n.discriminator {
+			if found || look.b[look.i] != '"' {
+				return nil, "", false
+			}
+			if tag, ok = look.plainString(); !ok {
+				return nil, "", false
+			}
+			found = true
+		} else if !look.skip() {
+			return nil, "", false
+		}
+		look.space()
+		if look.b[look.i] == '}' {
+			break
+		}
+		look.i++ // ,
+	}
+	if !found {
+		return nil, "", false
+	}
+	for _, b := range n.branches {
+		if string(tag) == b.tag {
+			return b.node, b.tag, true
+		}
+	}
+	return nil, "", false
+}
+
+// skip moves past the value at s.i; false for a string it cannot read.
+func (s *scanner) skip() bool {
+	switch s.b[s.i] {
+	case '"':
+		_, ok := s.plainString()
+		return ok
+	case '{', '[':
+		depth := 0
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case '"':
+				if _, ok := s.plainString(); !ok {
+					return false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.i++
+					return true
+				}
+			}
+			s.i++
+		}
+		return false
+	}
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return true
+		}
+		s.i++
+	}
+	return true
+}
+
+// acceptsBody reports whether body, valid JSON, is accepted by n exactly as
+// sent, and the discriminator's value when n is a oneOf.
+func (n *node) acceptsBody(body []byte) (tag string, ok bool) {
+	s := scanner{b: body}
+	if n.kind == oneOfKind {
+		s.space()
+		if s.i >= len(s.b) || s.b[s.i] != '{' {
+			return "", false
+		}
+		b, t, ok := s.branch(n)
+		if !ok || !s.object(b) {
+			return "", false
+		}
+		tag = t
+	} else if !s.value(n) {
+		return "", false
+	}
+	s.space()
+	return tag, s.i == len(s.b)
+}
+
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
