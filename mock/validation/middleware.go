@@ -53,6 +53,14 @@ func Body(c echo.Context) []byte {
 // Authentication is left to the vendor's handlers, which run their own
 // checks first when a vendor answers auth failures before validation.
 func New(cfg Config) (echo.MiddlewareFunc, error) {
+	v, err := newValidator(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return v.middleware, nil
+}
+
+func newValidator(cfg Config) (*validator, error) {
 	if cfg.Document == nil || cfg.Render == nil {
 		return nil, errors.New("validation: Document and Render are required")
 	}
@@ -89,7 +97,7 @@ func New(cfg Config) (echo.MiddlewareFunc, error) {
 	options.WithCustomSchemaErrorFunc(ShortSchemaError)
 	v := &validator{router: router, options: options, render: cfg.Render, max: cfg.MaxBodyBytes, bounds: cfg.Bounds,
 		operations: compileOperations(cfg.Document)}
-	return v.middleware, nil
+	return v, nil
 }
 
 // withoutSecurity copies doc for routing and validation: servers reduced
@@ -140,29 +148,43 @@ func (v *validator) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 // its route, parameters and body, without kin-openapi; for any other it
 // asks kin-openapi, which words every refusal.
 func (v *validator) check(c echo.Context) *problem.Problem {
+	accepted, body, p := v.accept(c)
+	if p != nil {
+		return p
+	}
+	if accepted {
+		return nil
+	}
+	return v.checkSlowly(c, body)
+}
+
+// accept is the fast path: accepted is true when the compiled operation of
+// the route Echo matched accepts the request as sent, and the handler then
+// decodes the body as it is. Otherwise body is the request body when it
+// was read (a problem with reading it is one kin-openapi's path would
+// report first too).
+func (v *validator) accept(c echo.Context) (accepted bool, body []byte, p *problem.Problem) {
 	req := c.Request()
 	op := v.operations[routeKey{req.Method, c.Path()}]
 	if op == nil || !op.routed(c) {
-		return v.checkSlowly(c, nil)
+		return false, nil, nil
 	}
 	// The router would find this operation, so the body comes next in
 	// both paths.
-	var body []byte
 	if op.body != nil {
-		var p *problem.Problem
 		if body, p = v.readBody(req); p != nil {
-			return p
+			return false, nil, p
 		}
 		c.Set(bodyKey, body)
 	}
 	tag, ok := op.accepts(c, body)
 	if !ok {
-		return v.checkSlowly(c, body)
+		return false, body, nil
 	}
 	if body != nil {
 		c.Set(valueKey, validatedValue{raw: body, tag: tag})
 	}
-	return nil
+	return true, body, nil
 }
 
 // checkSlowly validates with kin-openapi: route, parameters and body.
