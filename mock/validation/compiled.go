@@ -330,6 +330,8 @@ func (n *node) acceptsString(v string) bool {
 type scanner struct {
 	b []byte
 	i int
+	// text counts the bytes of the string values accepted.
+	text int
 }
 
 func (s *scanner) space() {
@@ -389,6 +391,7 @@ func (s *scanner) value(n *node) bool {
 		return true
 	case '"':
 		v, ok := s.plainString()
+		s.text += len(v)
 		// The string is a view of the body, which is never changed: the
 		// checkers only read it.
 		return ok && n.acceptsString(unsafeString(v))
@@ -553,24 +556,26 @@ func (s *scanner) skip() bool {
 }
 
 // acceptsBody reports whether body, valid JSON, is accepted by n exactly as
-// sent, and the discriminator's value when n is a oneOf.
-func (n *node) acceptsBody(body []byte) (tag string, ok bool) {
+// sent. accepted is the node that accepted it: n, or the branch of a oneOf,
+// whose discriminator's value is tag.
+func (n *node) acceptsBody(body []byte) (accepted *node, tag string, text int, ok bool) {
 	s := scanner{b: body}
+	accepted = n
 	if n.kind == oneOfKind {
 		s.space()
 		if s.i >= len(s.b) || s.b[s.i] != '{' {
-			return "", false
+			return nil, "", 0, false
 		}
 		b, t, ok := s.branch(n)
 		if !ok || !s.object(b) {
-			return "", false
+			return nil, "", 0, false
 		}
-		tag = t
+		accepted, tag = b, t
 	} else if !s.value(n) {
-		return "", false
+		return nil, "", 0, false
 	}
 	s.space()
-	return tag, s.i == len(s.b)
+	return accepted, tag, s.text, s.i == len(s.b)
 }
 
 func unsafeString(b []byte) string {

@@ -177,12 +177,12 @@ func (v *validator) accept(c echo.Context) (accepted bool, body []byte, p *probl
 		}
 		c.Set(bodyKey, body)
 	}
-	tag, ok := op.accepts(c, body)
+	by, tag, text, ok := op.accepts(c, body)
 	if !ok {
 		return false, body, nil
 	}
 	if body != nil {
-		c.Set(valueKey, validatedValue{raw: body, tag: tag})
+		c.Set(valueKey, validatedValue{raw: body, tag: tag, accepted: by, text: text})
 	}
 	return true, body, nil
 }

@@ -224,24 +224,24 @@ func (n *node) acceptsParam(v string) bool {
 }
 
 // accepts reports whether the request, routed, is accepted as sent: its
-// parameters pass and its body (already read,
-// when the operation takes one) is accepted exactly as sent. tag is the
-// discriminator's value when the body schema is a oneOf.
-func (op *operation) accepts(c echo.Context, body []byte) (tag string, ok bool) {
+// parameters pass and its body (already read, when the operation takes
+// one) is accepted exactly as sent, by the node accepted (the branch, for
+// a oneOf, that tag names); text is the length of its string values.
+func (op *operation) accepts(c echo.Context, body []byte) (accepted *node, tag string, text int, ok bool) {
 	req := c.Request()
 	for _, p := range op.path {
 		if !p.node.acceptsParam(c.Param(p.name)) {
-			return "", false
+			return nil, "", 0, false
 		}
 	}
 	if !op.acceptsQuery(req.URL.RawQuery) {
-		return "", false
+		return nil, "", 0, false
 	}
 	if op.body == nil {
-		return "", true
+		return nil, "", 0, true
 	}
 	if !plainJSONContentType(req.Header) {
-		return "", false
+		return nil, "", 0, false
 	}
 	return op.body.acceptsBody(body)
 }

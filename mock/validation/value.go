@@ -66,6 +66,11 @@ func Decode(c echo.Context, into any) error {
 	if !ok {
 		return fmt.Errorf("validation: no validated body for this request")
 	}
+	if v.accepted != nil {
+		if ok, err := decodeFast(v.accepted, v.raw, v.text, into); ok {
+			return err
+		}
+	}
 	b := v.raw
 	if b == nil {
 		var err error
@@ -88,6 +93,10 @@ type validatedValue struct {
 	// tag is the value of the body's discriminator member, when its
 	// schema chooses a oneOf branch by one.
 	tag string
+	// accepted is the compiled schema that accepted raw as sent, on the
+	// fast path; Decode then fills the handler's struct by its plan.
+	accepted *node
+	text     int // the length of raw's string values, on the fast path
 }
 
 // Discriminator returns the value of the accepted body's discriminator
