@@ -40,10 +40,43 @@ type Config struct {
 // so handlers do not read it twice.
 const bodyKey = "validation.body"
 
+// requestBody is what the validator keeps of a request body, in one
+// allocation: the body as read, the reader that stands in for the
+// request's consumed Body, and the value validation accepted.
+type requestBody struct {
+	raw      []byte
+	reader   bodyReader
+	value    validatedValue
+	hasValue bool
+}
+
+// bodyReader reads the body again for whoever reads the request after
+// the validator.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
+
+// keepBody keeps the body read from c's request and puts a reader of it in
+// place of the request's Body.
+func keepBody(c echo.Context, body []byte) *requestBody {
+	rb := &requestBody{raw: body}
+	rb.reader.Reset(body)
+	c.Request().Body = &rb.reader
+	c.Set(bodyKey, rb)
+	return rb
+}
+
+func keptBody(c echo.Context) *requestBody {
+	rb, _ := c.Get(bodyKey).(*requestBody)
+	return rb
+}
+
 // Body returns the request body the validator read and checked.
 func Body(c echo.Context) []byte {
-	b, _ := c.Get(bodyKey).([]byte)
-	return b
+	if rb := keptBody(c); rb != nil {
+		return rb.raw
+	}
+	return nil
 }
 
 // New returns a middleware that refuses any request its document does not
@@ -171,18 +204,19 @@ func (v *validator) accept(c echo.Context) (accepted bool, body []byte, p *probl
 	}
 	// The router would find this operation, so the body comes next in
 	// both paths.
+	var rb *requestBody
 	if op.body != nil {
 		if body, p = v.readBody(req); p != nil {
 			return false, nil, p
 		}
-		c.Set(bodyKey, body)
+		rb = keepBody(c, body)
 	}
 	by, tag, text, ok := op.accepts(c, body)
 	if !ok {
 		return false, body, nil
 	}
-	if body != nil {
-		c.Set(valueKey, validatedValue{raw: body, tag: tag, accepted: by, text: text})
+	if rb != nil {
+		rb.value, rb.hasValue = validatedValue{raw: body, tag: tag, accepted: by, text: text}, true
 	}
 	return true, body, nil
 }
@@ -204,7 +238,7 @@ func (v *validator) checkSlowly(c echo.Context, body []byte) *problem.Problem {
 		if body, p = v.readBody(req); p != nil {
 			return p
 		}
-		c.Set(bodyKey, body)
+		keepBody(c, body)
 	}
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: v.options}
 	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
@@ -223,7 +257,9 @@ func (v *validator) checkSlowly(c echo.Context, body []byte) *problem.Problem {
 	}
 	if body := Body(c); body != nil {
 		kept, _ := req.Body.(interface{ ValidatedValue() any })
-		req.Body = io.NopCloser(bytes.NewReader(body))
+		rb := keptBody(c)
+		rb.reader.Reset(body)
+		req.Body = &rb.reader
 		if kept == nil {
 			return &problem.Problem{Kind: problem.Failure, Status: http.StatusInternalServerError, Message: "The validated request body was not kept"}
 		}
@@ -272,21 +308,21 @@ func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) 
 		// the last). Decode can read it as it is.
 		kept.raw = raw
 	}
-	c.Set(valueKey, kept)
+	rb := keptBody(c)
+	rb.value, rb.hasValue = kept, true
 	return nil
 }
 
 // readBody enforces the media type and the size limit and checks that the
 // body is JSON, before schema validation words anything.
 func (v *validator) readBody(req *http.Request) ([]byte, *problem.Problem) {
-	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
-	if err != nil || mediaType != echo.MIMEApplicationJSON {
+	if ct := req.Header.Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSON && !isJSONMediaType(ct) {
 		return nil, &problem.Problem{Kind: problem.UnsupportedMediaType, Status: http.StatusUnsupportedMediaType, Message: "Content-Type must be application/json"}
 	}
 	if req.ContentLength > v.max {
 		return nil, v.tooLarge()
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, v.max+1))
+	body, err := readAll(req.Body, v.max+1, req.ContentLength)
 	if err != nil {
 		return nil, &problem.Problem{Kind: problem.MalformedJSON, Status: http.StatusBadRequest, Message: "The request body could not be read"}
 	}
@@ -303,8 +339,37 @@ func (v *validator) readBody(req *http.Request) ([]byte, *problem.Problem) {
 	if f := v.bounds.CheckBounds(body); f != nil {
 		return nil, &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: f.Message, Fields: []problem.Field{*f}}
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
+}
+
+func isJSONMediaType(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mediaType == echo.MIMEApplicationJSON
+}
+
+// readAll is io.ReadAll of at most limit bytes, into a buffer sized by the
+// request's Content-Length when it has one within the limit (one byte more
+// so that the end is seen without growing it).
+func readAll(r io.Reader, limit, contentLength int64) ([]byte, error) {
+	lr := io.LimitedReader{R: r, N: limit}
+	size := int64(512)
+	if contentLength >= 0 && contentLength < limit {
+		size = contentLength + 1
+	}
+	buf := make([]byte, 0, size)
+	for {
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 func (v *validator) tooLarge() *problem.Problem {

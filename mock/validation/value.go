@@ -51,10 +51,6 @@ func unknownFieldsPolicy(body *openapi3.RequestBody) (unknownFields, error) {
 	return 0, fmt.Errorf("%s: unknown value %v (ignore, refuse-other-case, refuse)", UnknownFieldsExtension, v)
 }
 
-// valueKey is the echo context key of the body value the validator
-// accepted, reduced to the members its schema declares.
-const valueKey = "validation.value"
-
 // Decode fills into (a generated request type) from the body value the
 // validator accepted. Members the schema does not declare were removed
 // before, so every name that reaches encoding/json here is one the schema
@@ -62,10 +58,11 @@ const valueKey = "validation.value"
 // member that validation did not check. Handlers must not read the raw
 // body.
 func Decode(c echo.Context, into any) error {
-	v, ok := c.Get(valueKey).(validatedValue)
-	if !ok {
+	rb := keptBody(c)
+	if rb == nil || !rb.hasValue {
 		return fmt.Errorf("validation: no validated body for this request")
 	}
+	v := rb.value
 	if v.accepted != nil {
 		if ok, err := decodeFast(v.accepted, v.raw, v.text, into); ok {
 			return err
@@ -104,8 +101,10 @@ type validatedValue struct {
 // or "" when its schema has none. A handler decodes the body straight into
 // that branch's type.
 func Discriminator(c echo.Context) string {
-	v, _ := c.Get(valueKey).(validatedValue)
-	return v.tag
+	if rb := keptBody(c); rb != nil {
+		return rb.value.tag
+	}
+	return ""
 }
 
 // discriminatorTag is the string value of the discriminator member of an
