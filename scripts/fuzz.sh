@@ -13,11 +13,13 @@ FUZZTIME=${FUZZTIME:-30s}
 # short run: with a 3 s deadline, Go's fuzzer can stop a worker in the
 # middle of such an input and report the deadline itself as a failure.
 # The encoder targets (each hand-written JSON encoder against
-# encoding/json) are quick but many; a count keeps the short run's share
-# of make test fixed whatever the machine's load.
+# encoding/json) and FuzzFastPath (the compiled validator against
+# kin-openapi) are quick but many; a count keeps the short run's share of
+# make test fixed whatever the machine's load.
 # FUZZ_SHORT=1 (make fuzz-short) uses these counts instead of FUZZTIME.
 declare -A short_execs=([FuzzRoundTrip]=600x [FuzzControlDocument]=300x
-	[FuzzAppendString]=2000x [FuzzCare360Encode]=2000x [FuzzCL2CEncode]=2000x [FuzzR1Encode]=2000x)
+	[FuzzAppendString]=2000x [FuzzCare360Encode]=2000x [FuzzCL2CEncode]=2000x [FuzzR1Encode]=2000x
+	[FuzzFastPath]=2000x)
 
 # package target
 targets=(
@@ -33,6 +35,7 @@ targets=(
 	"./mock/care360/ FuzzCare360Encode"
 	"./mock/cl2c/ FuzzCL2CEncode"
 	"./mock/r1discover/ FuzzR1Encode"
+	"./mock/validation/ FuzzFastPath"
 )
 
 log=$(mktemp)

@@ -326,12 +326,24 @@ func (n *node) acceptsString(v string) bool {
 	return true
 }
 
-// scanner walks a JSON body that is known to be syntactically valid.
+// scanner walks a JSON body it has not seen before. It accepts only what
+// it reads exactly as encoding/json does: objects, arrays, strings without
+// escapes, true, false and null, in strict JSON syntax. Anything else,
+// valid JSON or not, is "not sure", and the body then goes through the
+// full syntax check and kin-openapi.
 type scanner struct {
 	b []byte
 	i int
 	// text counts the bytes of the string values accepted.
 	text int
+}
+
+// peek is the byte at s.i, or 0 at the end.
+func (s *scanner) peek() byte {
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
 }
 
 func (s *scanner) space() {
@@ -345,10 +357,32 @@ func (s *scanner) space() {
 	}
 }
 
+// expect moves past c after optional space, or reports false.
+func (s *scanner) expect(c byte) bool {
+	s.space()
+	if s.peek() != c {
+		return false
+	}
+	s.i++
+	return true
+}
+
+// literal moves past word at s.i, or reports false.
+func (s *scanner) literal(word string) bool {
+	if len(s.b)-s.i < len(word) || string(s.b[s.i:s.i+len(word)]) != word {
+		return false
+	}
+	s.i += len(word)
+	return true
+}
+
 // plainString reads the string at s.i, returning its contents when it has
-// no escape and is valid UTF-8 (then the contents are the decoded string
-// byte for byte), or ok false.
+// no escape, no control character and is valid UTF-8 (then the contents
+// are the decoded string byte for byte), or ok false.
 func (s *scanner) plainString() (v []byte, ok bool) {
+	if s.peek() != '"' {
+		return nil, false
+	}
 	start := s.i + 1
 	ascii := true
 	for j := start; j < len(s.b); j++ {
@@ -357,7 +391,7 @@ func (s *scanner) plainString() (v []byte, ok bool) {
 			s.i = j + 1
 			v = s.b[start:j]
 			return v, ascii || utf8.Valid(v)
-		case c == '\\':
+		case c == '\\' || c < 0x20:
 			return nil, false
 		case c >= utf8.RuneSelf:
 			ascii = false
@@ -370,25 +404,15 @@ func (s *scanner) plainString() (v []byte, ok bool) {
 // moves past it.
 func (s *scanner) value(n *node) bool {
 	s.space()
-	if s.i >= len(s.b) {
-		return false
-	}
-	switch s.b[s.i] {
+	switch s.peek() {
 	case 'n':
-		s.i += len("null")
 		// kin-openapi accepts null wherever nullable is set, before any
 		// other keyword; an opaque schema's answer is not known.
-		return n.nullable && n.kind != opaque
-	case 't', 'f':
-		if n.kind != booleanKind {
-			return false
-		}
-		if s.b[s.i] == 't' {
-			s.i += len("true")
-		} else {
-			s.i += len("false")
-		}
-		return true
+		return n.nullable && n.kind != opaque && s.literal("null")
+	case 't':
+		return n.kind == booleanKind && s.literal("true")
+	case 'f':
+		return n.kind == booleanKind && s.literal("false")
 	case '"':
 		v, ok := s.plainString()
 		s.text += len(v)
@@ -418,7 +442,7 @@ func (s *scanner) array(n *node) bool {
 	}
 	s.i++ // [
 	s.space()
-	if s.b[s.i] == ']' {
+	if s.peek() == ']' {
 		s.i++
 		return true
 	}
@@ -427,19 +451,25 @@ func (s *scanner) array(n *node) bool {
 			return false
 		}
 		s.space()
-		if s.b[s.i] == ']' {
+		switch s.peek() {
+		case ']':
 			s.i++
 			return true
+		case ',':
+			s.i++
+		default:
+			return false
 		}
-		s.i++ // ,
 	}
 }
 
 func (s *scanner) object(n *node) bool {
-	s.i++ // {
+	if n.kind != objectKind || !s.expect('{') {
+		return false
+	}
 	var seen uint64
 	s.space()
-	if s.b[s.i] == '}' {
+	if s.peek() == '}' {
 		s.i++
 		return seen&n.required == n.required
 	}
@@ -456,41 +486,41 @@ func (s *scanner) object(n *node) bool {
 			return false
 		}
 		seen |= 1 << at
-		s.space()
-		s.i++ // :
-		if !s.value(n.props[at].node) {
+		if !s.expect(':') || !s.value(n.props[at].node) {
 			return false
 		}
 		s.space()
-		if s.b[s.i] == '}' {
+		switch s.peek() {
+		case '}':
 			s.i++
 			return seen&n.required == n.required
+		case ',':
+			s.i++
+		default:
+			return false
 		}
-		s.i++ // ,
 	}
 }
 
 // branch finds the discriminator member of the object at s.i, without
-// moving, and returns the branch its value names.
+// moving, and returns the branch its value names. It only looks: object
+// then checks the whole object, that member included.
 func (s *scanner) branch(n *node) (*node, string, bool) {
-	look := scanner{b: s.b, i: s.i + 1}
-	var tag []byte
-	found := false
-	look.space()
-	if look.b[look.i] == '}' {
+	look := scanner{b: s.b, i: s.i}
+	if !look.expect('{') {
 		return nil, "", false
 	}
+	var tag []byte
+	found := false
 	for {
 		look.space()
 		key, ok := look.plainString()
-		if !ok {
+		if !ok || !look.expect(':') {
 			return nil, "", false
 		}
 		look.space()
-		look.i++ // :
-		look.space()
 		if string(key) == n.discriminator {
-			if found || look.b[look.i] != '"' {
+			if found {
 				return nil, "", false
 			}
 			if tag, ok = look.plainString(); !ok {
@@ -501,10 +531,15 @@ func (s *scanner) branch(n *node) (*node, string, bool) {
 			return nil, "", false
 		}
 		look.space()
-		if look.b[look.i] == '}' {
-			break
+		switch look.peek() {
+		case ',':
+			look.i++
+			continue
+		case '}':
+		default:
+			return nil, "", false
 		}
-		look.i++ // ,
+		break
 	}
 	if !found {
 		return nil, "", false
@@ -517,9 +552,11 @@ func (s *scanner) branch(n *node) (*node, string, bool) {
 	return nil, "", false
 }
 
-// skip moves past the value at s.i; false for a string it cannot read.
+// skip moves past the value at s.i, roughly: it only has to stop, since
+// whatever it passes over is checked again by object. False for a string
+// it cannot read or a value that does not end.
 func (s *scanner) skip() bool {
-	switch s.b[s.i] {
+	switch s.peek() {
 	case '"':
 		_, ok := s.plainString()
 		return ok
@@ -545,27 +582,26 @@ func (s *scanner) skip() bool {
 		}
 		return false
 	}
+	start := s.i
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ',', '}', ']', ' ', '\t', '\r', '\n':
-			return true
+			return s.i > start
 		}
 		s.i++
 	}
-	return true
+	return false
 }
 
-// acceptsBody reports whether body, valid JSON, is accepted by n exactly as
-// sent. accepted is the node that accepted it: n, or the branch of a oneOf,
-// whose discriminator's value is tag.
+// acceptsBody reports whether body is accepted by n exactly as sent; a
+// body it accepts is valid JSON. accepted is the node that accepted it:
+// n, or the branch of a oneOf, whose discriminator's value is tag; text is
+// the length of its string values.
 func (n *node) acceptsBody(body []byte) (accepted *node, tag string, text int, ok bool) {
 	s := scanner{b: body}
 	accepted = n
 	if n.kind == oneOfKind {
 		s.space()
-		if s.i >= len(s.b) || s.b[s.i] != '{' {
-			return nil, "", 0, false
-		}
 		b, t, ok := s.branch(n)
 		if !ok || !s.object(b) {
 			return nil, "", 0, false

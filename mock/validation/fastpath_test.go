@@ -283,6 +283,18 @@ func variants(body []byte) [][]byte {
 		set(v)
 	}
 	walk(root, nil)
+	// Broken syntax: every prefix, every byte removed, and a few classics.
+	for i := range body {
+		out = append(out, body[:i], slices.Concat(body[:i], body[i+1:]))
+	}
+	for _, broken := range []struct{ old, new string }{
+		{`}`, `,}`}, {`"`, `'`}, {`:`, ``}, {`,`, `,,`}, {`"`, "\"\t"}, {`"`, "\"\x00"}, {`{`, `{}{`},
+		{`"`, `"\"`}, {`null`, `nul`}, {`]`, `,]`}, {`[`, `[,`},
+	} {
+		out = append(out, bytes.Replace(body, []byte(broken.old), []byte(broken.new), 1))
+		out = append(out, bytes.Replace(body, []byte(broken.old), []byte(broken.new), -1))
+	}
+	out = append(out, append(slices.Clone(body), " x"...), append(slices.Clone(body), body...))
 	// A member sent twice, and escapes.
 	out = append(out, bytes.Replace(body, []byte(`{`), []byte(`{"action":"UPDATE_EMAIL",`), 1))
 	out = append(out, bytes.Replace(body, []byte(`"`), []byte(`"\u0061`), 1))
@@ -391,4 +403,48 @@ func FuzzFastPath(f *testing.F) {
 		}
 		compare(t, tc)
 	})
+}
+
+// BenchmarkValidatorPaths runs each load generator request through the
+// validator's two paths alone: the compiled fast accept path, and
+// kin-openapi's (router, generic decode, schema walk), which every request
+// the fast path is not sure of takes. Each includes reading the body and
+// decoding it into the handler's type; the request and its routed context
+// are made once and the body rewound.
+func BenchmarkValidatorPaths(b *testing.B) {
+	for _, w := range workload.All {
+		r := w.NewWorker(0, "bench").Next()
+		tc := fastCase{documentOf(r.Target), r.Method, r.Target, r.Header, r.Body}
+		d := vendorOf(b, tc.doc)
+		paths := []struct {
+			name string
+			run  func(echo.Context) bool
+		}{
+			{"fast", func(c echo.Context) bool {
+				accepted, _, p := d.v.accept(c)
+				return accepted && p == nil
+			}},
+			{"kin-openapi", func(c echo.Context) bool { return d.v.checkSlowly(c, nil) == nil }},
+		}
+		for _, path := range paths {
+			b.Run(w.Name+"/"+path.name, func(b *testing.B) {
+				c, _ := d.context(tc)
+				req := c.Request()
+				body := &bodyReader{}
+				b.ReportAllocs()
+				for b.Loop() {
+					body.Reset(tc.body)
+					req.Body = body
+					if !path.run(c) {
+						b.Fatalf("%s refused %s %s", path.name, tc.method, tc.target)
+					}
+					if tc.body != nil {
+						if err := Decode(c, handlerType(tc.doc, Discriminator(c))); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
+	}
 }

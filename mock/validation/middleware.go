@@ -204,18 +204,28 @@ func (v *validator) accept(c echo.Context) (accepted bool, body []byte, p *probl
 	}
 	// The router would find this operation, so the body comes next in
 	// both paths.
-	var rb *requestBody
 	if op.body != nil {
-		if body, p = v.readBody(req); p != nil {
+		if body, p = v.readRaw(req); p != nil {
 			return false, nil, p
 		}
-		rb = keepBody(c, body)
 	}
 	by, tag, text, ok := op.accepts(c, body)
+	// A body the compiled schema accepts is valid JSON; the bounds are
+	// the validator's own and checked as in the long way.
+	if ok && body != nil && v.bounds.CheckBounds(body) != nil {
+		ok = false
+	}
 	if !ok {
+		if body != nil {
+			if p = v.checkJSON(body); p != nil {
+				return false, nil, p
+			}
+			keepBody(c, body)
+		}
 		return false, body, nil
 	}
-	if rb != nil {
+	if body != nil {
+		rb := keepBody(c, body)
 		rb.value, rb.hasValue = validatedValue{raw: body, tag: tag, accepted: by, text: text}, true
 	}
 	return true, body, nil
@@ -316,6 +326,19 @@ func (v *validator) keep(c echo.Context, body *openapi3.RequestBody, value any) 
 // readBody enforces the media type and the size limit and checks that the
 // body is JSON, before schema validation words anything.
 func (v *validator) readBody(req *http.Request) ([]byte, *problem.Problem) {
+	body, p := v.readRaw(req)
+	if p != nil {
+		return nil, p
+	}
+	if p := v.checkJSON(body); p != nil {
+		return nil, p
+	}
+	return body, nil
+}
+
+// readRaw enforces the media type and the size limit and reads a
+// non-blank body.
+func (v *validator) readRaw(req *http.Request) ([]byte, *problem.Problem) {
 	if ct := req.Header.Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSON && !isJSONMediaType(ct) {
 		return nil, &problem.Problem{Kind: problem.UnsupportedMediaType, Status: http.StatusUnsupportedMediaType, Message: "Content-Type must be application/json"}
 	}
@@ -333,13 +356,18 @@ func (v *validator) readBody(req *http.Request) ([]byte, *problem.Problem) {
 		return nil, &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: "body is required",
 			Fields: []problem.Field{{In: "body", Field: "body", Keyword: "required", Message: "body is required"}}}
 	}
+	return body, nil
+}
+
+// checkJSON checks that body is one JSON value within the bounds.
+func (v *validator) checkJSON(body []byte) *problem.Problem {
 	if err := jsonSyntax(body); err != nil {
-		return nil, &problem.Problem{Kind: problem.MalformedJSON, Status: http.StatusBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
+		return &problem.Problem{Kind: problem.MalformedJSON, Status: http.StatusBadRequest, Message: "The request body is not valid JSON: " + err.Error()}
 	}
 	if f := v.bounds.CheckBounds(body); f != nil {
-		return nil, &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: f.Message, Fields: []problem.Field{*f}}
+		return &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: f.Message, Fields: []problem.Field{*f}}
 	}
-	return body, nil
+	return nil
 }
 
 func isJSONMediaType(contentType string) bool {
