@@ -448,3 +448,34 @@ func BenchmarkValidatorPaths(b *testing.B) {
 		}
 	}
 }
+
+// TestFastPathKeepsBounds checks that a body the compiled schema accepts
+// but that breaks a bound is refused with the bound's problem, as the long
+// way refuses it.
+func TestFastPathKeepsBounds(t *testing.T) {
+	doc, err := openapi.Load(openapi.CL2C)
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(c echo.Context, p *problem.Problem) error { return c.String(p.Status, p.Message) }
+	for _, bounds := range []Bounds{
+		{MaxDepth: 0, MaxItems: 1000, MaxValues: 10_000, MaxStringBytes: 64 << 10},
+		{MaxDepth: 32, MaxItems: 2, MaxValues: 10_000, MaxStringBytes: 64 << 10},
+		{MaxDepth: 32, MaxItems: 1000, MaxValues: 2, MaxStringBytes: 64 << 10},
+		{MaxDepth: 32, MaxItems: 1000, MaxValues: 10_000, MaxStringBytes: 8},
+	} {
+		v, err := newValidator(Config{Document: doc, Render: render, Bounds: bounds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &vendor{v: v, e: vendorOf(t, openapi.CL2C).e}
+		tc := fastCase{openapi.CL2C, http.MethodPut, "/v1/cl2c/user", jsonHeader, []byte(`{"id":"3fa85f64-5717","firstName":"John","lastName":"Doe"}`)}
+		fast, _ := d.context(tc)
+		accepted, _, p := v.accept(fast)
+		slow, _ := d.context(tc)
+		want := v.checkSlowly(slow, nil)
+		if want == nil || accepted || p == nil || p.Message != want.Message {
+			t.Errorf("%+v: fast path accepted %v with %+v, the long way answers %+v", bounds, accepted, p, want)
+		}
+	}
+}

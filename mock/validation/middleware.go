@@ -211,8 +211,9 @@ func (v *validator) accept(c echo.Context) (accepted bool, body []byte, p *probl
 	}
 	by, tag, text, ok := op.accepts(c, body)
 	// A body the compiled schema accepts is valid JSON; the bounds are
-	// the validator's own and checked as in the long way.
-	if ok && body != nil && v.bounds.CheckBounds(body) != nil {
+	// the validator's own and checked as in the long way, unless the body
+	// is too short and too shallow to break any.
+	if ok && body != nil && !v.withinBounds(op, body) && v.bounds.CheckBounds(body) != nil {
 		ok = false
 	}
 	if !ok {
@@ -368,6 +369,15 @@ func (v *validator) checkJSON(body []byte) *problem.Problem {
 		return &problem.Problem{Kind: problem.Invalid, Status: http.StatusBadRequest, Message: f.Message, Fields: []problem.Field{*f}}
 	}
 	return nil
+}
+
+// withinBounds reports whether an accepted body of op is sure to pass the
+// bounds: breaking one takes more bytes than it has (a string longer than
+// MaxStringBytes, MaxItems separators in one value, more than MaxValues
+// values) or deeper nesting than its schema allows.
+func (v *validator) withinBounds(op *operation, body []byte) bool {
+	b := v.bounds
+	return op.bodyDepth < b.MaxDepth && len(body) < min(b.MaxItems, b.MaxValues, b.MaxStringBytes)
 }
 
 func isJSONMediaType(contentType string) bool {

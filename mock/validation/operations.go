@@ -17,6 +17,8 @@ type operation struct {
 	// body is the compiled request body schema; nil when the operation
 	// takes no body.
 	body *node
+	// bodyDepth is how deeply an accepted body can nest.
+	bodyDepth int
 }
 
 type param struct {
@@ -86,6 +88,7 @@ func compileOperation(c *compiler, item *openapi3.PathItem, op *openapi3.Operati
 			return nil, false
 		}
 		out.body = c.compile(mt.Schema.Value)
+		out.bodyDepth = out.body.depth()
 	}
 	return out, true
 }
