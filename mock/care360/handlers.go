@@ -153,6 +153,28 @@ func Register(e *echo.Echo, chain []echo.MiddlewareFunc, store StoreFunc, maxBod
 	if err != nil {
 		return err
 	}
-	api.RegisterHandlers(routing.With(e, append(chain[:len(chain):len(chain)], h.Authenticate, validate)...), h)
+	api.RegisterHandlers(queryBinding{routing.With(e, append(chain[:len(chain):len(chain)], h.Authenticate, validate)...), h}, h)
 	return nil
+}
+
+// queryBinding mounts GET /api/v1/users behind a handler that takes the
+// query parameters from the validator when it accepted them as sent
+// (validation.BindQuery), and leaves any other query to the generated
+// binder.
+type queryBinding struct {
+	api.EchoRouter
+	h *Handlers
+}
+
+func (r queryBinding) GET(path string, generated echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	if path != "/api/v1/users" {
+		return r.EchoRouter.GET(path, generated, m...)
+	}
+	return r.EchoRouter.GET(path, func(c echo.Context) error {
+		var params api.GetUsersParams
+		if validation.BindQuery(c, &params) {
+			return r.h.GetUsers(c, params)
+		}
+		return generated(c)
+	}, m...)
 }

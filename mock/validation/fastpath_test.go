@@ -99,6 +99,9 @@ func compare(tb testing.TB, tc fastCase) bool {
 	if p := d.v.checkSlowly(slow, nil); p != nil {
 		tb.Fatalf("%s %s %s: accepted by the fast path, refused by kin-openapi: %d %s", tc.method, tc.target, tc.body, p.Status, p.Message)
 	}
+	if tc.doc == openapi.Care360 && tc.method == http.MethodGet {
+		compareQuery(tb, tc, fast, slow)
+	}
 	if tc.body == nil || keptBody(slow) == nil || !keptBody(slow).hasValue {
 		if keptBody(fast) != nil && keptBody(fast).hasValue {
 			tb.Fatalf("%s %s: the fast path kept a body kin-openapi did not", tc.method, tc.target)
@@ -128,6 +131,32 @@ func compare(tb testing.TB, tc fastCase) bool {
 	}
 	return true
 }
+
+// compareQuery checks that BindQuery fills the get-users parameters as the
+// generated binder does.
+func compareQuery(tb testing.TB, tc fastCase, fast, slow echo.Context) {
+	tb.Helper()
+	var bound care360api.GetUsersParams
+	if !BindQuery(fast, &bound) {
+		tb.Fatalf("%s: the accepted query was not bound", tc.target)
+	}
+	var generated paramsCapture
+	if err := (&care360api.ServerInterfaceWrapper{Handler: &generated}).GetUsers(slow); err != nil {
+		tb.Fatalf("%s: bound by the fast path, refused by the generated binder: %v", tc.target, err)
+	}
+	if !reflect.DeepEqual(bound, generated.params) {
+		tb.Fatalf("%s: bound as %+v, the generated binder gives %+v", tc.target, bound, generated.params)
+	}
+}
+
+type paramsCapture struct{ params care360api.GetUsersParams }
+
+func (p *paramsCapture) GetUsers(_ echo.Context, params care360api.GetUsersParams) error {
+	p.params = params
+	return nil
+}
+
+func (p *paramsCapture) UpdateUser(echo.Context) error { return nil }
 
 // handlerType is a new value of the generated type the vendor's handler
 // decodes the body into.
@@ -477,5 +506,33 @@ func TestFastPathKeepsBounds(t *testing.T) {
 		if want == nil || accepted || p == nil || p.Message != want.Message {
 			t.Errorf("%+v: fast path accepted %v with %+v, the long way answers %+v", bounds, accepted, p, want)
 		}
+	}
+}
+
+// TestFastPathParameters puts queries and path segments near the edges of
+// what the documents accept through both paths.
+func TestFastPathParameters(t *testing.T) {
+	queries := []string{
+		"limit=1", "limit=100", "limit=0", "limit=101", "limit=+5", "limit=007", "limit=1e2", "limit=-1",
+		"limit=9223372036854775808", "limit=5.0", "sortOrder=ASC", "sortOrder=desc&sorOrder=asc", "email=",
+		"email=a%40b", "email=a+b", "limit=5&limit=6", "foo=bar&limit=5", "limit", "&&limit=5", "after=abc",
+		"sortBy=createdAt", "sortBy=x", "email=%C3%A9", "email=é", "limit=5;sortBy=createdAt", "sorOrder=desc",
+	}
+	accepted := 0
+	for _, q := range queries {
+		if compare(t, fastCase{openapi.Care360, http.MethodGet, "/api/v1/users?" + q, nil, nil}) {
+			accepted++
+		}
+	}
+	body := []byte(`{"username":"xyz123"}`)
+	for _, company := range []string{"1", "01", "-1", "+1", "abc", "99999999999999999999", "1.0", ""} {
+		for _, client := range []string{"x", "a%20b", "..", "a.b", "a~b_c-d", "%41", "a%2Fb", ""} {
+			if compare(t, fastCase{openapi.R1Discover, http.MethodPut, "/api/v1/companies/" + company + "/users/" + client, jsonHeader, body}) {
+				accepted++
+			}
+		}
+	}
+	if accepted < 10 {
+		t.Errorf("only %d requests accepted by the fast path", accepted)
 	}
 }

@@ -229,6 +229,9 @@ func (v *validator) accept(c echo.Context) (accepted bool, body []byte, p *probl
 		rb := keepBody(c, body)
 		rb.value, rb.hasValue = validatedValue{raw: body, tag: tag, accepted: by, text: text}, true
 	}
+	if len(op.query) > 0 {
+		c.Set(queryKey, op)
+	}
 	return true, body, nil
 }
 
