@@ -32,9 +32,14 @@ type param struct {
 // which is what Echo matched before the validator runs. An operation left
 // out is validated by kin-openapi alone, routed by its router.
 func compileOperations(doc *openapi3.T) map[routeKey]*operation {
+	ops := map[routeKey]*operation{}
+	if doc.IsOpenAPI31OrLater() {
+		// kin-openapi validates 3.1 documents as JSON Schema 2020-12,
+		// whose rules the compiler does not follow.
+		return ops
+	}
 	c := newCompiler()
 	paths := doc.Paths.Map()
-	ops := map[routeKey]*operation{}
 	for path, item := range paths {
 		if overlaps(path, paths) {
 			// Two templates could match one request: which one the
