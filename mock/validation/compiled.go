@@ -425,19 +425,35 @@ func (s *scanner) plainString() (v []byte, ok bool) {
 	start := s.i + 1
 	ascii := true
 	for j := start; j < len(s.b); j++ {
-		switch c := s.b[j]; {
+		c := s.b[j]
+		if !stringSpecial[c] {
+			continue
+		}
+		switch {
 		case c == '"':
 			s.i = j + 1
 			v = s.b[start:j]
 			return v, ascii || utf8.Valid(v)
-		case c == '\\' || c < 0x20:
-			return nil, false
 		case c >= utf8.RuneSelf:
 			ascii = false
+		default: // an escape or a control character
+			return nil, false
 		}
 	}
 	return nil, false
 }
+
+// stringSpecial marks the bytes plainString stops at inside a string.
+var stringSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 // value reports whether the value at s.i is accepted as sent by n, and
 // moves past it.

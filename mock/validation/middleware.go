@@ -343,7 +343,7 @@ func (v *validator) readBody(req *http.Request) ([]byte, *problem.Problem) {
 // readRaw enforces the media type and the size limit and reads a
 // non-blank body.
 func (v *validator) readRaw(req *http.Request) ([]byte, *problem.Problem) {
-	if ct := req.Header.Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSON && !isJSONMediaType(ct) {
+	if ct := firstValue(req.Header, echo.HeaderContentType); ct != echo.MIMEApplicationJSON && !isJSONMediaType(ct) {
 		return nil, &problem.Problem{Kind: problem.UnsupportedMediaType, Status: http.StatusUnsupportedMediaType, Message: "Content-Type must be application/json"}
 	}
 	if req.ContentLength > v.max {
@@ -381,6 +381,14 @@ func (v *validator) checkJSON(body []byte) *problem.Problem {
 func (v *validator) withinBounds(op *operation, body []byte) bool {
 	b := v.bounds
 	return op.bodyDepth < b.MaxDepth && len(body) < min(b.MaxItems, b.MaxValues, b.MaxStringBytes)
+}
+
+// firstValue is h.Get(key) for a key already in canonical form.
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func isJSONMediaType(contentType string) bool {

@@ -258,7 +258,7 @@ func (op *operation) accepts(c echo.Context, body []byte) (accepted *node, tag s
 // plainJSONContentType reports whether the request declares JSON in one
 // of the two usual spellings; anything else goes the long way.
 func plainJSONContentType(h http.Header) bool {
-	v := h.Values(echo.HeaderContentType)
+	v := h[echo.HeaderContentType] // a canonical name: no need to canonicalize it again
 	if len(v) != 1 {
 		return false
 	}
