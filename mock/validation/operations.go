@@ -262,9 +262,5 @@ func plainJSONContentType(h http.Header) bool {
 	if len(v) != 1 {
 		return false
 	}
-	switch strings.ToLower(v[0]) {
-	case "application/json", "application/json; charset=utf-8":
-		return true
-	}
-	return false
+	return strings.EqualFold(v[0], "application/json") || strings.EqualFold(v[0], "application/json; charset=utf-8")
 }
