@@ -20,12 +20,6 @@ import (
 	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
-// faultKey marks a request a fault rule applied to, for the journal.
-const faultKey = "mock.fault"
-
-// dropKey holds a hijacked connection the journal closes after recording.
-const dropKey = "mock.drop"
-
 // fault is an installed rule with its counters and its own random source,
 // so a seeded rule delays the same way on every run.
 type fault struct {
@@ -57,6 +51,14 @@ func (f *faultSet) add(rule mockcontrol.FaultRule) mockcontrol.FaultRule {
 	return added.snapshot()
 }
 
+// none reports whether the set has no rules, without the cost of a
+// closure for take on the common path.
+func (f *faultSet) none() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.rules) == 0
+}
+
 func (f *faultSet) list() []mockcontrol.FaultRule {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -84,13 +86,13 @@ func (f *faultSet) clear() {
 // take finds the first rule matching the request, counts the hit, retires
 // the rule when its times are used up, and returns the rule with the delay
 // to apply.
-func (f *faultSet) take(req *http.Request, credentialOf func(*http.Request) vendordef.Credential) (*mockcontrol.FaultRule, time.Duration) {
+func (f *faultSet) take(req *http.Request, credential func() vendordef.Credential) (*mockcontrol.FaultRule, time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.rules) == 0 {
 		return nil, 0
 	}
-	cred := credentialOf(req)
+	cred := credential()
 	for i, r := range f.rules {
 		if !r.matches(req, cred) {
 			continue
@@ -187,11 +189,16 @@ func checkFault(rule mockcontrol.FaultRule) []string {
 func (m *Mock) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		rule, delay := sessionOf(c).faults.take(req, m.credentialOf)
+		state := stateOf(c)
+		faults := state.session.faults
+		if faults.none() {
+			return next(c)
+		}
+		rule, delay := faults.take(req, func() vendordef.Credential { return m.credentialOf(c) })
 		if rule == nil {
 			return next(c)
 		}
-		c.Set(faultKey, rule)
+		state.fault = rule
 		hasAction := takesAction(rule)
 		applyFirst := rule.ApplyFirst != nil && *rule.ApplyFirst
 		if applyFirst || !hasAction {
@@ -289,7 +296,7 @@ func (m *Mock) dropConnection(c echo.Context) error {
 		c.Response().Committed = true
 		// Closed once the journal holds the request, so a client that
 		// sees the connection drop finds the request already journalled.
-		c.Set(dropKey, conn)
+		stateOf(c).drop = conn
 		return nil
 	}
 	// No connection to drop (an in-process recorder): abort the handler,

@@ -2,9 +2,9 @@ package mock
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -39,42 +39,59 @@ type entry struct {
 	secret vendordef.Credential
 	size   int64 // bytes the entry holds, as counted against the budgets
 	at     time.Time
-	// headers holds name, value pairs, secrets already redacted.
-	headers []string
-	// bodies holds the request body's first reqLen bytes, then the
-	// response body's, each within journalBodyCap.
-	bodies []byte
-	reqLen int
+	// data holds the headers (headerCount name, value pairs, secrets
+	// already redacted, each string its uvarint length and its bytes) in
+	// its first headersLen bytes, then the request body's reqLen bytes,
+	// then the response body's, each body within journalBodyCap. It is
+	// never written once the entry holds it: entries share the
+	// journal's storage chunks.
+	data        []byte
+	headersLen  int
+	headerCount int
+	reqLen      int
 }
 
 // complete fills in the view's time, headers and bodies.
 func (e *entry) complete() {
 	v := &e.view
 	v.Time = e.at.UTC().Format(time.RFC3339Nano)
-	v.Headers = make(map[string]string, len(e.headers)/2)
-	for i := 0; i+1 < len(e.headers); i += 2 {
-		v.Headers[e.headers[i]] = e.headers[i+1]
+	v.Headers = make(map[string]string, e.headerCount)
+	for rest := e.data[:e.headersLen]; len(rest) > 0; {
+		var name, value []byte
+		name, rest = cutString(rest)
+		value, rest = cutString(rest)
+		v.Headers[string(name)] = string(value)
 	}
+	bodies := e.data[e.headersLen:]
 	if e.reqLen > 0 {
-		v.Body = strPtr(string(e.bodies[:e.reqLen]))
+		v.Body = strPtr(string(bodies[:e.reqLen]))
 	}
-	if len(e.bodies) > e.reqLen {
-		v.ResponseBody = strPtr(string(e.bodies[e.reqLen:]))
+	if len(bodies) > e.reqLen {
+		v.ResponseBody = strPtr(string(bodies[e.reqLen:]))
 	}
+}
+
+// appendString appends s as its uvarint length and its bytes.
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// cutString reads what appendString wrote at the start of b.
+func cutString(b []byte) (s, rest []byte) {
+	n, size := binary.Uvarint(b)
+	b = b[size:]
+	return b[:n], b[n:]
 }
 
 // entryOverhead approximates the bytes of an entry besides its strings
 // and bodies (the time included).
 const entryOverhead = 288
 
-// measure counts the bytes an entry keeps alive.
+// measure counts the bytes an entry keeps alive besides its data.
 func (e *entry) measure() int64 {
 	v := &e.view
 	n := entryOverhead + len(v.Path) + len(v.Query) + len(v.Method) +
-		len(e.secret.Value) + len(e.secret.Scope) + len(e.bodies)
-	for _, s := range e.headers {
-		n += len(s) + 16
-	}
+		len(e.secret.Value) + len(e.secret.Scope) + 32*e.headerCount
 	if v.FaultRule != nil {
 		// A shallow copy: its match and action are the installed rule's.
 		n += entryOverhead
@@ -126,7 +143,21 @@ type journal struct {
 	budget   *byteBudget
 	lastSeq  int64 // sequence numbers keep counting across clears
 	retired  bool  // its session is gone: keep nothing more
+	// chunk is the storage small entries' data is appended to; a full
+	// one is left to the entries referring to it, and goes with the last
+	// of them.
+	chunk []byte
 }
+
+// journalChunk is the size of the storage chunks small entries share, and
+// sharedEntry the largest entry data kept in one: larger data has storage
+// of its own. Sharing saves an allocation per request; a chunk's unused
+// tail (under sharedEntry) and the open chunk are the memory it costs
+// beyond the byte budgets.
+const (
+	journalChunk = 32 << 10
+	sharedEntry  = 4 << 10
+)
 
 func newJournal(maxCount int, maxBytes int64, budget *byteBudget) *journal {
 	if maxCount <= 0 {
@@ -141,10 +172,14 @@ func newJournal(maxCount int, maxBytes int64, budget *byteBudget) *journal {
 	return &journal{maxCount: maxCount, maxBytes: maxBytes, budget: budget}
 }
 
-// add keeps e, dropping the oldest entries it needs room for. An entry
-// that cannot fit even in an empty journal is counted but not kept.
-func (j *journal) add(e entry) {
-	e.size = e.measure()
+// add keeps e with its data: the headers encoded in headers (see
+// entry.data) and the two bodies, dropping the oldest entries it needs room
+// for. An entry that cannot fit even in an empty journal is counted but
+// not kept.
+func (j *journal) add(e entry, headers []byte, reqBody, respBody []byte) {
+	dataLen := len(headers) + len(reqBody) + len(respBody)
+	e.headersLen, e.reqLen = len(headers), len(reqBody)
+	e.size = e.measure() + int64(dataLen)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.lastSeq++
@@ -161,8 +196,27 @@ func (j *journal) add(e entry) {
 		}
 		j.dropOldest()
 	}
+	if dataLen > 0 {
+		data := j.storage(dataLen)
+		data = append(append(append(data, headers...), reqBody...), respBody...)
+		e.data = data
+	}
 	j.items = append(j.items, e)
 	j.bytes += e.size
+}
+
+// storage returns an empty slice with room for exactly n bytes that no
+// other entry will write to.
+func (j *journal) storage(n int) []byte {
+	if n > sharedEntry {
+		return make([]byte, 0, n)
+	}
+	if cap(j.chunk)-len(j.chunk) < n {
+		j.chunk = make([]byte, 0, journalChunk)
+	}
+	start := len(j.chunk)
+	j.chunk = j.chunk[:start+n]
+	return j.chunk[start:start:start+n]
 }
 
 func (j *journal) len() int { return len(j.items) - j.head }
@@ -200,7 +254,7 @@ func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.budget.give(j.bytes)
-	j.items, j.head, j.bytes = nil, 0, 0
+	j.items, j.head, j.bytes, j.chunk = nil, 0, 0, nil
 }
 
 // retire empties the journal of a removed session for good, so a request
@@ -255,33 +309,34 @@ func (w *teeWriter) Write(p []byte) (int, error) {
 
 func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// capture is one request's journal plumbing. Captures are pooled, so the
-// body buffers are reused from request to request; an entry keeps one
-// exact-size copy of both bodies.
+// capture is one request's journal plumbing, part of its pooled
+// requestState, so the body buffers are reused from request to request;
+// the journal copies what they hold into its own storage.
 type capture struct {
 	reqBody, respBody cappedBuffer
 	body              teeBody
 	writer            teeWriter
+	// headers holds the request's headers as entry.data encodes them.
+	headers []byte
 }
 
-var captures = sync.Pool{New: func() any {
-	c := &capture{}
-	c.body.copy, c.writer.copy = &c.reqBody, &c.respBody
-	return c
-}}
+func (c *capture) init() { c.body.copy, c.writer.copy = &c.reqBody, &c.respBody }
 
 // maxPooledBuffer keeps a capture whose buffers grew past it out of the
 // pool, so one large body does not pin memory.
 const maxPooledBuffer = 16 << 10
 
-func (c *capture) release() {
+// reset readies the capture for the next request, or reports that its
+// buffers grew too large to be kept.
+func (c *capture) reset() bool {
 	c.body.src, c.writer.ResponseWriter = nil, nil
-	if c.reqBody.Cap() > maxPooledBuffer || c.respBody.Cap() > maxPooledBuffer {
-		return
+	if c.reqBody.Cap() > maxPooledBuffer || c.respBody.Cap() > maxPooledBuffer || cap(c.headers) > maxPooledBuffer {
+		return false
 	}
 	c.reqBody.Reset()
 	c.respBody.Reset()
-	captures.Put(c)
+	c.headers = c.headers[:0]
+	return true
 }
 
 // journalize records every vendor request with its response in the
@@ -291,8 +346,8 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		start := time.Now()
-		cp := captures.Get().(*capture)
-		defer cp.release()
+		state := stateOf(c)
+		cp := &state.capture
 		body := req.Body
 		if body != nil {
 			cp.body.src = body
@@ -315,55 +370,54 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		e := entry{
 			view: mockcontrol.JournalEntry{
-				Vendor:     m.vendorOf(req.URL.Path).Name,
+				Vendor:     m.vendorName(c),
 				Method:     req.Method,
 				Path:       req.URL.Path,
 				Query:      redact.Query(req.URL.RawQuery),
 				Status:     res.Status,
 				DurationMs: float32(time.Since(start).Microseconds()) / 1000,
 			},
-			secret:  m.credentialOf(req),
-			at:      start,
-			headers: redactedHeaders(req.Header),
+			secret: m.credentialOf(c),
+			at:     start,
 		}
-		if n := cp.reqBody.Len() + cp.respBody.Len(); n > 0 {
-			e.bodies = append(append(make([]byte, 0, n), cp.reqBody.Bytes()...), cp.respBody.Bytes()...)
-			e.reqLen = cp.reqBody.Len()
-		}
-		if rule, ok := c.Get(faultKey).(*mockcontrol.FaultRule); ok {
+		cp.headers, e.headerCount = appendRedactedHeaders(cp.headers[:0], req.Header)
+		if rule := state.fault; rule != nil {
 			e.view.Fault, e.view.FaultRule = rule.Id, rule
 		}
-		sessionOf(c).journal.add(e)
-		if conn, ok := c.Get(dropKey).(io.Closer); ok {
+		state.session.journal.add(e, cp.headers, cp.reqBody.Bytes(), cp.respBody.Bytes())
+		if conn := state.drop; conn != nil {
 			conn.Close()
 		}
 		return nil
 	}
 }
 
-// redactedHeaders returns h as name, value pairs, values joined per name
-// and secrets replaced, in one allocation for the common single values.
-func redactedHeaders(h http.Header) []string {
-	out := make([]string, 0, 2*len(h))
+// appendRedactedHeaders appends h's name, value pairs as entry.data
+// encodes them, values joined per name and secrets replaced, and returns
+// how many pairs it wrote.
+func appendRedactedHeaders(b []byte, h http.Header) ([]byte, int) {
 	for k, v := range h {
+		b = appendString(b, k)
 		switch {
 		case redact.Header(k):
-			out = append(out, k, redact.Marker)
+			b = appendString(b, redact.Marker)
 		case len(v) == 1:
-			out = append(out, k, v[0])
+			b = appendString(b, v[0])
 		default:
-			out = append(out, k, strings.Join(v, ", "))
+			size := 2 * (len(v) - 1)
+			for _, s := range v {
+				size += len(s)
+			}
+			b = binary.AppendUvarint(b, uint64(size))
+			for i, s := range v {
+				if i > 0 {
+					b = append(b, ", "...)
+				}
+				b = append(b, s...)
+			}
 		}
 	}
-	return out
+	return b, len(h)
 }
 
 func strPtr(s string) *string { return &s }
-
-// credentialOf reads the credential a vendor request carries.
-func (m *Mock) credentialOf(req *http.Request) vendordef.Credential {
-	if v := m.vendorOf(req.URL.Path); v.Credential != nil {
-		return v.Credential(req)
-	}
-	return vendordef.Credential{}
-}

@@ -221,9 +221,11 @@ func New(opts Options) (*Mock, error) {
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := m.echo.AcquireContext()
 	c.Reset(r, w)
+	state := acquireRequest(c)
 	if err := m.serve(c); err != nil {
 		m.echo.HTTPErrorHandler(err, c)
 	}
+	state.release()
 	m.echo.ReleaseContext(c)
 }
 
@@ -486,13 +488,6 @@ func (m *Mock) holdWorld(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// vendorOf finds the registered vendor whose paths hold path; its Name is
-// "" when there is none.
-func (m *Mock) vendorOf(path string) vendordef.Vendor {
-	v, _ := registry.Owner(m.known, path)
-	return v
-}
-
 // handleError renders every error that reaches Echo in the envelope of the
 // vendor whose path was asked for, so Echo's default body never appears.
 func (m *Mock) handleError(err error, c echo.Context) {
@@ -528,7 +523,7 @@ func (m *Mock) handleError(err error, c echo.Context) {
 func (m *Mock) renderProblem(c echo.Context, p *problem.Problem) error {
 	path := c.Request().URL.Path
 	owner, owned := registry.Owner(m.served, path)
-	if owned && owner.Name == m.vendorOf(path).Name {
+	if known := m.ownerOf(path); owned && known != nil && owner.Name == known.Name {
 		return owner.Render(c, p)
 	}
 	// The path's owner is not served: a served vendor sharing the longest
@@ -588,7 +583,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 				slog.String("method", req.Method),
 				slog.String("path", req.URL.Path),
 				slog.String("query", redact.Query(req.URL.RawQuery)),
-				slog.String("vendor", m.vendorOf(req.URL.Path).Name),
+				slog.String("vendor", m.vendorName(c)),
 				slog.Int("status", c.Response().Status),
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("duration", time.Since(start)),

@@ -133,10 +133,8 @@ func (r *sessions) sweepLocked(now time.Time) {
 	}
 }
 
-const sessionKey = "mock.session"
-
 // sessionOf returns the session resolved for the request.
-func sessionOf(c echo.Context) *session { return c.Get(sessionKey).(*session) }
+func sessionOf(c echo.Context) *session { return stateOf(c).session }
 
 // rewriteSessionPath turns /__sessions/<name>/rest into /rest with the
 // session header set, before routing. An empty name stays empty in the
@@ -168,7 +166,7 @@ func (m *Mock) resolveSessionFor(next echo.HandlerFunc, control bool) echo.Handl
 		req := c.Request()
 		names, named := req.Header[SessionHeader]
 		if !named {
-			c.Set(sessionKey, m.main)
+			stateOf(c).session = m.main
 			return next(c)
 		}
 		name := ""
@@ -180,7 +178,7 @@ func (m *Mock) resolveSessionFor(next echo.HandlerFunc, control bool) echo.Handl
 				Message: "The session name " + strconv.Quote(name) + " is not valid: it must match " + sessionName.String()})
 		}
 		var create func() (*session, error)
-		if control || m.startupCredentials[m.credentialOf(req)] {
+		if control || m.startupCredentials[m.credentialOf(c)] {
 			create = func() (*session, error) {
 				built, err := m.startupWorld()
 				if err != nil {
@@ -193,7 +191,7 @@ func (m *Mock) resolveSessionFor(next echo.HandlerFunc, control bool) echo.Handl
 		if err != nil {
 			return m.sessionRefused(c, name, err)
 		}
-		c.Set(sessionKey, s)
+		stateOf(c).session = s
 		return next(c)
 	}
 }

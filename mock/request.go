@@ -1,0 +1,97 @@
+package mock
+
+import (
+	"io"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/vendordef"
+)
+
+// requestKey holds a request's requestState in its Echo context.
+const requestKey = "mock.request"
+
+// requestState is what the chain learns about one request, found once and
+// shared by the middlewares that need it: the log line, the journal and
+// the fault rules all name the request's vendor, which is looked up once.
+// States are pooled with their journal capture, so a request costs no
+// allocation of its own here.
+type requestState struct {
+	session *session
+	// vendor is the registered vendor owning the path (nil: none), known
+	// once vendorFound is set.
+	vendor      *vendordef.Vendor
+	vendorFound bool
+	// fault is the fault rule applied to the request, for the journal.
+	fault *mockcontrol.FaultRule
+	// drop is a hijacked connection the journal closes after recording.
+	drop    io.Closer
+	capture capture
+}
+
+var requestStates = sync.Pool{New: func() any {
+	s := &requestState{}
+	s.capture.init()
+	return s
+}}
+
+// acquireRequest gives c a fresh requestState; release it when the
+// request is answered.
+func acquireRequest(c echo.Context) *requestState {
+	s := requestStates.Get().(*requestState)
+	c.Set(requestKey, s)
+	return s
+}
+
+func (s *requestState) release() {
+	s.session, s.vendor, s.vendorFound, s.fault, s.drop = nil, nil, false, nil, nil
+	if !s.capture.reset() {
+		return // its buffers grew too large to keep
+	}
+	requestStates.Put(s)
+}
+
+// stateOf returns the request's state.
+func stateOf(c echo.Context) *requestState { return c.Get(requestKey).(*requestState) }
+
+// vendorOf returns the registered vendor whose paths hold the request's
+// path, or nil, looking it up on the first call only: routing has settled
+// the path by the time a middleware asks.
+func (m *Mock) vendorOf(c echo.Context) *vendordef.Vendor {
+	s := stateOf(c)
+	if !s.vendorFound {
+		s.vendor, s.vendorFound = m.ownerOf(c.Request().URL.Path), true
+	}
+	return s.vendor
+}
+
+// vendorName is the name of the request's vendor, or "".
+func (m *Mock) vendorName(c echo.Context) string {
+	if v := m.vendorOf(c); v != nil {
+		return v.Name
+	}
+	return ""
+}
+
+// ownerOf finds the registered vendor whose paths hold path (the longest
+// prefix wins), or nil.
+func (m *Mock) ownerOf(path string) *vendordef.Vendor {
+	var owner *vendordef.Vendor
+	best := -1
+	for i := range m.known {
+		if n, ok := m.known[i].Owns(path); ok && n > best {
+			best, owner = n, &m.known[i]
+		}
+	}
+	return owner
+}
+
+// credentialOf reads the credential the request carries for its vendor.
+func (m *Mock) credentialOf(c echo.Context) vendordef.Credential {
+	if v := m.vendorOf(c); v != nil && v.Credential != nil {
+		return v.Credential(c.Request())
+	}
+	return vendordef.Credential{}
+}
