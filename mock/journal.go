@@ -216,7 +216,7 @@ func (j *journal) storage(n int) []byte {
 	}
 	start := len(j.chunk)
 	j.chunk = j.chunk[:start+n]
-	return j.chunk[start:start:start+n]
+	return j.chunk[start : start : start+n]
 }
 
 func (j *journal) len() int { return len(j.items) - j.head }
