@@ -14,10 +14,17 @@ import (
 // BenchmarkMiddleware measures each middleware of the mock's chain alone
 // around a handler that reads the body and writes a small JSON answer, on
 // a Care360 update request. "none" is the harness without a middleware:
-// a middleware's cost is its figures minus those of "none".
+// a middleware's cost is its figures minus those of "none". logRequests
+// logs through mockserver's LogHandler; logRequests-slogJSON through
+// slog's JSON handler, as a logger other than a LogHandler does.
 func BenchmarkMiddleware(b *testing.B) {
-	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := slog.New(NewLogHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	m, err := New(Options{Logger: logger})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The same line through slog's own JSON handler, for comparison.
+	viaSlog, err := New(Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,6 +52,7 @@ func BenchmarkMiddleware(b *testing.B) {
 	}{
 		{"none", nil},
 		{"logRequests", m.logRequests},
+		{"logRequests-slogJSON", viaSlog.logRequests},
 		{"limitHeaders", m.limitHeaders},
 		{"resolveSession", m.resolveSession(false)},
 		{"countChanges", m.countChanges(false)},

@@ -114,8 +114,11 @@ type Mock struct {
 	// world; served are those whose routes are mounted.
 	known, served []vendordef.Vendor
 	log           *slog.Logger
-	maxControl    int64
-	journalSize   int
+	// lines, when the logger is a LogHandler that allows it, writes the
+	// request lines directly.
+	lines       *LogHandler
+	maxControl  int64
+	journalSize int
 	// journalBudget is shared by every session's journal.
 	journalBudget *byteBudget
 	// startupCredentials are the credentials of the startup fixtures: a
@@ -186,6 +189,9 @@ func New(opts Options) (*Mock, error) {
 		sessions:           sessions{byName: map[string]*session{}, idle: opts.SessionIdle, max: opts.MaxSessions},
 		journalBudget:      &byteBudget{limit: opts.JournalTotalBytes},
 		startupCredentials: credentialsOf(known, startup),
+	}
+	if h, ok := opts.Logger.Handler().(*LogHandler); ok && h.direct {
+		m.lines = h
 	}
 	m.main = m.newSession("", s)
 
@@ -574,22 +580,27 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelDebug
 		}
 		ctx := req.Context()
-		if h := m.log.Handler(); h.Enabled(ctx, level) {
-			// The record goes to the handler directly: Logger.LogAttrs
-			// would also walk the stack for a source line no handler of
-			// the mock prints.
-			r := slog.NewRecord(time.Now(), level, "request", 0)
-			r.AddAttrs(
-				slog.String("method", req.Method),
-				slog.String("path", req.URL.Path),
-				slog.String("query", redact.Query(req.URL.RawQuery)),
-				slog.String("vendor", m.vendorName(c)),
-				slog.Int("status", c.Response().Status),
-				slog.Int64("bytes", c.Response().Size),
-				slog.Duration("duration", time.Since(start)),
-			)
-			_ = h.Handle(ctx, r)
+		h := m.log.Handler()
+		if !h.Enabled(ctx, level) {
+			return nil
 		}
+		line := requestLine{
+			method: req.Method, path: req.URL.Path, query: redact.Query(req.URL.RawQuery), vendor: m.vendorName(c),
+			status: c.Response().Status, bytes: c.Response().Size,
+		}
+		now := time.Now()
+		line.duration = now.Sub(start)
+		if m.lines != nil {
+			m.lines.writeRequest(now, level, &line)
+			return nil
+		}
+		// The record goes to the handler directly: Logger.LogAttrs would
+		// also walk the stack for a source line no handler of the mock
+		// prints.
+		r := slog.NewRecord(now, level, "request", 0)
+		attrs := line.attrs()
+		r.AddAttrs(attrs[:]...)
+		_ = h.Handle(ctx, r)
 		return nil
 	}
 }

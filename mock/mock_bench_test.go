@@ -14,8 +14,9 @@ import (
 
 // BenchmarkHandler sends each loadgen workload's requests through the full
 // mock handler as mockserver runs it (validation, state, journal, and one
-// JSON log line per request at info level, written to io.Discard), without
-// the network, so the cost of the mock itself shows apart from net/http's.
+// JSON log line per request at info level, through the LogHandler
+// mockserver logs with, to io.Discard), without the network, so the cost
+// of the mock itself shows apart from net/http's.
 // Requests and the response writer are reused, so allocs/op counts the
 // mock's own allocations only.
 func BenchmarkHandler(b *testing.B) {
@@ -44,7 +45,7 @@ type workloadRun struct {
 // the run sends is prepared beforehand.
 func newWorkloadRun(tb testing.TB, sc workload.Workload) *workloadRun {
 	tb.Helper()
-	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := slog.New(mock.NewLogHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	m, err := mock.New(mock.Options{Logger: logger})
 	if err != nil {
 		tb.Fatal(err)

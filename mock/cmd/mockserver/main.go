@@ -157,7 +157,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(mock.NewLogHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	if !cfg.noControl && cfg.controlToken == "" && !cfg.insecureControl && !isLoopback(cfg.addr) {
 		return fmt.Errorf("refusing to serve the control API without a token on %s, which is reachable from other hosts: "+
