@@ -58,6 +58,7 @@ type config struct {
 	readTimeout     time.Duration
 	writeTimeout    time.Duration
 	idleTimeout     time.Duration
+	gcMinHeap       int64
 	version         bool
 }
 
@@ -87,6 +88,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.readTimeout, "read-timeout", 30*time.Second, "time to read a whole request")
 	fs.DurationVar(&c.writeTimeout, "write-timeout", 5*time.Minute, "time to write a response (fault latencies count)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "keep-alive connections idle longer are closed")
+	fs.Int64Var(&c.gcMinHeap, "gc-min-heap", 64<<20, "`bytes` of heap the garbage collector may always grow to before collecting\n(GOGC's percentage applies above; 0 collects as GOGC alone says)")
 	fs.BoolVar(&c.version, "version", false, "print the version, commit and build date, then exit")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: mockserver [flags]\n       mockserver healthcheck [flags]\n\nServes stateful mocks of the Care360, CL2C and R1 Discover user APIs and\nthe /__mock/ control API on one port.\n\nEvery flag but --version can also be set by an environment variable: MOCK_ and\nthe flag's name in capitals with _ for -, e.g. MOCK_STATE_FILE; the command\nline wins.\n\nFlags:\n")
@@ -220,6 +222,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	releaseCollector()
+	defer keepHeapFloor(cfg.gcMinHeap)()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.addr, err)
@@ -297,41 +300,6 @@ func smallStart(cfg config) bool {
 		}
 	}
 	return true
-}
-
-// collectorHold counts the starts that hold the collector off, so starts
-// running together in one process (tests) restore what was set before
-// the first of them.
-var collectorHold struct {
-	sync.Mutex
-	holders int
-	percent int
-	limit   int64
-}
-
-// holdCollector switches the garbage collector off, with a memory limit
-// as a safety net, until the returned function is called.
-func holdCollector() (release func()) {
-	h := &collectorHold
-	h.Lock()
-	if h.holders == 0 {
-		h.percent = debug.SetGCPercent(-1)
-		h.limit = debug.SetMemoryLimit(512 << 20)
-	}
-	h.holders++
-	h.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			h.Lock()
-			defer h.Unlock()
-			h.holders--
-			if h.holders == 0 {
-				debug.SetGCPercent(h.percent)
-				debug.SetMemoryLimit(h.limit)
-			}
-		})
-	}
 }
 
 func controlMode(cfg config) string {
