@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -99,36 +100,31 @@ func (e *entry) measure() int64 {
 	return int64(n)
 }
 
-// byteBudget is the bytes every journal of a Mock may hold together.
+// byteBudget is the bytes every journal of a Mock may hold together. It
+// is an atomic count, as every journalled request takes and gives back
+// bytes of it.
 type byteBudget struct {
-	mu    sync.Mutex
-	used  int64
+	used  atomic.Int64
 	limit int64
 }
 
 // take reserves n bytes, or reports that they do not fit.
 func (b *byteBudget) take(n int64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.used+n > b.limit {
-		return false
+	for {
+		used := b.used.Load()
+		if used+n > b.limit {
+			return false
+		}
+		if b.used.CompareAndSwap(used, used+n) {
+			return true
+		}
 	}
-	b.used += n
-	return true
 }
 
-func (b *byteBudget) give(n int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.used -= n
-}
+func (b *byteBudget) give(n int64) { b.used.Add(-n) }
 
 // Used reports the bytes held.
-func (b *byteBudget) Used() int64 {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.used
-}
+func (b *byteBudget) Used() int64 { return b.used.Load() }
 
 // journal keeps the latest requests, oldest dropped first, within a count
 // and a byte limit of its own and the Mock's shared byte budget. It grows

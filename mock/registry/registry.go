@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vendorsuite/contracts/mock/care360"
 	"github.com/vendorsuite/contracts/mock/cl2c"
@@ -23,9 +24,18 @@ var (
 		cl2c.Spec.Vendor(),
 		r1discover.Spec.Vendor(),
 	}
-	// secrets holds every vendor's credential headers, canonical.
-	secrets = secretHeaders(vendors)
+	// secrets holds every vendor's credential headers, canonical; it is
+	// replaced, never changed, so readers need no lock (every journalled
+	// request asks it about each of its headers).
+	secrets atomic.Pointer[map[string]bool]
 )
+
+func init() { storeSecrets() }
+
+func storeSecrets() {
+	s := secretHeaders(vendors)
+	secrets.Store(&s)
+}
 
 func secretHeaders(vs []vendordef.Vendor) map[string]bool {
 	out := map[string]bool{}
@@ -54,7 +64,7 @@ func Register(v vendordef.Vendor) {
 		}
 	}
 	vendors = append(vendors, v)
-	secrets = secretHeaders(vendors)
+	storeSecrets()
 }
 
 // All lists every registered vendor, in registration order.
@@ -105,9 +115,7 @@ func VendorOf(path string) string {
 // SecretHeader reports whether a registered vendor carries its credential
 // in the header named name (any case).
 func SecretHeader(name string) bool {
-	mu.RLock()
-	defer mu.RUnlock()
-	return secrets[http.CanonicalHeaderKey(name)]
+	return (*secrets.Load())[http.CanonicalHeaderKey(name)]
 }
 
 // ControlPrefix is where the mock's control API lives, beside every
