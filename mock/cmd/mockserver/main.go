@@ -159,7 +159,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	logger := slog.New(mock.NewLogHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// Lines are gathered and written in batches: one write per request
+	// would be a system call each. Close writes the last of them.
+	logOut := newBatchWriter(stderr)
+	defer logOut.Close()
+	logger := slog.New(mock.NewLogHandler(logOut, &slog.HandlerOptions{Level: level}))
 
 	if !cfg.noControl && cfg.controlToken == "" && !cfg.insecureControl && !isLoopback(cfg.addr) {
 		return fmt.Errorf("refusing to serve the control API without a token on %s, which is reachable from other hosts: "+
