@@ -43,10 +43,13 @@ type entry struct {
 	// data holds the headers (headerCount name, value pairs, secrets
 	// already redacted, each string its uvarint length and its bytes) in
 	// its first headersLen bytes, then the request body's reqLen bytes,
-	// then the response body's, each body within journalBodyCap. It is
-	// never written once the entry holds it: entries share the
-	// journal's storage chunks.
+	// then the response body's, each body within journalBodyCap. Small
+	// entries' data lies in a storage chunk of the journal (chunk), which
+	// goes back to a pool when its last entry is dropped: data is read
+	// only under the journal's lock, and entries hands out copies
+	// without it.
 	data        []byte
+	chunk       *storageChunk
 	headersLen  int
 	headerCount int
 	reqLen      int
@@ -139,21 +142,41 @@ type journal struct {
 	budget   *byteBudget
 	lastSeq  int64 // sequence numbers keep counting across clears
 	retired  bool  // its session is gone: keep nothing more
-	// chunk is the storage small entries' data is appended to; a full
-	// one is left to the entries referring to it, and goes with the last
-	// of them.
-	chunk []byte
+	// chunk is the storage chunk small entries' data is appended to.
+	chunk *storageChunk
 }
 
 // journalChunk is the size of the storage chunks small entries share, and
 // sharedEntry the largest entry data kept in one: larger data has storage
-// of its own. Sharing saves an allocation per request; a chunk's unused
-// tail (under sharedEntry) and the open chunk are the memory it costs
-// beyond the byte budgets.
+// of its own. Sharing saves an allocation per request, and pooling the
+// chunks the garbage; a chunk's unused tail (under sharedEntry) and the
+// open chunk are the memory it costs beyond the byte budgets.
 const (
 	journalChunk = 32 << 10
 	sharedEntry  = 4 << 10
 )
+
+// storageChunk is storage that small entries' data is appended to, with
+// the count of the journal's entries in it.
+type storageChunk struct {
+	buf  []byte
+	refs int
+}
+
+var storageChunks = sync.Pool{New: func() any { return &storageChunk{buf: make([]byte, 0, journalChunk)} }}
+
+// unref drops an entry's hold on its chunk, and hands back a chunk that
+// no entry holds and that new entries no longer fill.
+func (j *journal) unref(c *storageChunk) {
+	if c == nil {
+		return
+	}
+	c.refs--
+	if c.refs == 0 && c != j.chunk {
+		c.buf = c.buf[:0]
+		storageChunks.Put(c)
+	}
+}
 
 func newJournal(maxCount int, maxBytes int64, budget *byteBudget) *journal {
 	if maxCount <= 0 {
@@ -193,26 +216,31 @@ func (j *journal) add(e entry, headers []byte, reqBody, respBody []byte) {
 		j.dropOldest()
 	}
 	if dataLen > 0 {
-		data := j.storage(dataLen)
-		data = append(append(append(data, headers...), reqBody...), respBody...)
-		e.data = data
+		data, chunk := j.storage(dataLen)
+		e.data, e.chunk = append(append(append(data, headers...), reqBody...), respBody...), chunk
 	}
 	j.items = append(j.items, e)
 	j.bytes += e.size
 }
 
 // storage returns an empty slice with room for exactly n bytes that no
-// other entry will write to.
-func (j *journal) storage(n int) []byte {
+// other entry will write to, and the chunk it lies in (nil: its own).
+func (j *journal) storage(n int) ([]byte, *storageChunk) {
 	if n > sharedEntry {
-		return make([]byte, 0, n)
+		return make([]byte, 0, n), nil
 	}
-	if cap(j.chunk)-len(j.chunk) < n {
-		j.chunk = make([]byte, 0, journalChunk)
+	if c := j.chunk; c == nil || cap(c.buf)-len(c.buf) < n {
+		j.chunk = storageChunks.Get().(*storageChunk)
+		if c != nil && c.refs == 0 {
+			c.buf = c.buf[:0]
+			storageChunks.Put(c)
+		}
 	}
-	start := len(j.chunk)
-	j.chunk = j.chunk[:start+n]
-	return j.chunk[start : start : start+n]
+	c := j.chunk
+	start := len(c.buf)
+	c.buf = c.buf[:start+n]
+	c.refs++
+	return c.buf[start : start : start+n], c
 }
 
 func (j *journal) len() int { return len(j.items) - j.head }
@@ -221,6 +249,7 @@ func (j *journal) dropOldest() {
 	old := &j.items[j.head]
 	j.bytes -= old.size
 	j.budget.give(old.size)
+	j.unref(old.chunk)
 	*old = entry{}
 	j.head++
 	if j.head >= 64 && j.head*2 >= len(j.items) {
@@ -239,7 +268,10 @@ func (j *journal) entries(keep func(*entry) bool) []entry {
 	for i := j.head; i < len(j.items); i++ {
 		if e := &j.items[i]; keep(e) {
 			out = append(out, *e)
-			out[len(out)-1].complete()
+			c := &out[len(out)-1]
+			c.complete()
+			// The storage may be reused once the journal drops the entry.
+			c.data, c.chunk = nil, nil
 		}
 	}
 	return out
@@ -251,6 +283,7 @@ func (j *journal) clear() {
 	defer j.mu.Unlock()
 	j.budget.give(j.bytes)
 	j.items, j.head, j.bytes, j.chunk = nil, 0, 0, nil
+	// The chunks go to the collector, not the pool: clearing is rare.
 }
 
 // retire empties the journal of a removed session for good, so a request
