@@ -47,19 +47,21 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	}
 	cases := []struct {
-		name string
-		mw   echo.MiddlewareFunc
+		name    string
+		mw      echo.MiddlewareFunc
+		session string // sent as X-Mock-Session when set
 	}{
-		{"none", nil},
-		{"logRequests", m.logRequests},
-		{"logRequests-slogJSON", viaSlog.logRequests},
-		{"limitHeaders", m.limitHeaders},
-		{"resolveSession", m.resolveSession(false)},
-		{"countChanges", m.countChanges(false)},
-		{"journalize", m.journalize},
-		{"recoverPanics", recoverPanics},
-		{"injectFaults", m.injectFaults},
-		{"holdWorld", m.holdWorld},
+		{"none", nil, ""},
+		{"logRequests", m.logRequests, ""},
+		{"logRequests-slogJSON", viaSlog.logRequests, ""},
+		{"limitHeaders", m.limitHeaders, ""},
+		{"resolveSession", m.resolveSession(false), ""},
+		{"resolveSession-named", m.resolveSession(false), "bench"},
+		{"countChanges", m.countChanges(false), ""},
+		{"journalize", m.journalize, ""},
+		{"recoverPanics", recoverPanics, ""},
+		{"injectFaults", m.injectFaults, ""},
+		{"holdWorld", m.holdWorld, ""},
 	}
 	payload := []byte(`{"action":"UPDATE_PROFILE","data":{"email":"john.doe@example.com","city":"Boston"}}`)
 	body := &rewindBody{bytes.NewReader(payload)}
@@ -73,6 +75,10 @@ func BenchmarkMiddleware(b *testing.B) {
 			h = tc.mw(h)
 		}
 		h = withSession(h)
+		delete(req.Header, SessionHeader)
+		if tc.session != "" {
+			req.Header.Set(SessionHeader, tc.session)
+		}
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
