@@ -374,8 +374,11 @@ func (c *capture) reset() bool {
 func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		start := time.Now()
 		state := stateOf(c)
+		start := state.started // the log's reading
+		if start.IsZero() {
+			start = time.Now()
+		}
 		cp := &state.capture
 		body := req.Body
 		if body != nil {
@@ -397,6 +400,7 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 		if res.Writer == &cp.writer {
 			res.Writer = writer
 		}
+		state.answered = time.Now()
 		e := entry{
 			view: mockcontrol.JournalEntry{
 				Vendor:     m.vendorName(c),
@@ -404,7 +408,7 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 				Path:       req.URL.Path,
 				Query:      redact.Query(req.URL.RawQuery),
 				Status:     res.Status,
-				DurationMs: float32(time.Since(start).Microseconds()) / 1000,
+				DurationMs: float32(state.answered.Sub(start).Microseconds()) / 1000,
 			},
 			secret: m.credentialOf(c),
 			at:     start,

@@ -567,7 +567,9 @@ func recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 // query is redacted, so API keys and tokens never reach the log.
 func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		state := stateOf(c)
 		start := time.Now()
+		state.started = start
 		err := next(c)
 		if err != nil {
 			c.Error(err)
@@ -588,7 +590,10 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			method: req.Method, path: req.URL.Path, query: redact.Query(req.URL.RawQuery), vendor: m.vendorName(c),
 			status: c.Response().Status, bytes: c.Response().Size,
 		}
-		now := time.Now()
+		now := state.answered // the journal's reading, if it journalled the request
+		if now.IsZero() {
+			now = time.Now()
+		}
 		line.duration = now.Sub(start)
 		if m.lines != nil {
 			m.lines.writeRequest(now, level, &line)

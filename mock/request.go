@@ -3,6 +3,7 @@ package mock
 import (
 	"io"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,7 +20,11 @@ const requestKey = "mock.request"
 // States are pooled with their journal capture, so a request costs no
 // allocation of its own here.
 type requestState struct {
-	session *session
+	// started is when the chain began the request, answered when the
+	// journal saw it answered (zero if it did not): the log line and the
+	// journal share the clock readings.
+	started, answered time.Time
+	session           *session
 	// vendor is the registered vendor owning the path (nil: none), known
 	// once vendorFound is set.
 	vendor      *vendordef.Vendor
@@ -47,6 +52,7 @@ func acquireRequest(c echo.Context) *requestState {
 
 func (s *requestState) release() {
 	s.session, s.vendor, s.vendorFound, s.fault, s.drop = nil, nil, false, nil, nil
+	s.started, s.answered = time.Time{}, time.Time{}
 	if !s.capture.reset() {
 		return // its buffers grew too large to keep
 	}
