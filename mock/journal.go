@@ -133,9 +133,12 @@ func (b *byteBudget) Used() int64 { return b.used.Load() }
 // and a byte limit of its own and the Mock's shared byte budget. It grows
 // as requests arrive, so an idle session's journal costs nothing.
 type journal struct {
-	mu       sync.Mutex
-	items    []entry // items[head:] are kept, oldest first
+	mu sync.Mutex
+	// ring holds the kept entries, count of them from head on (wrapping
+	// around), oldest first; it grows up to maxCount.
+	ring     []entry
 	head     int
+	count    int
 	bytes    int64
 	maxCount int
 	maxBytes int64
@@ -219,7 +222,11 @@ func (j *journal) add(e entry, headers []byte, reqBody, respBody []byte) {
 		data, chunk := j.storage(dataLen)
 		e.data, e.chunk = append(append(append(data, headers...), reqBody...), respBody...), chunk
 	}
-	j.items = append(j.items, e)
+	if j.count == len(j.ring) {
+		j.grow()
+	}
+	j.ring[(j.head+j.count)%len(j.ring)] = e
+	j.count++
 	j.bytes += e.size
 }
 
@@ -243,21 +250,25 @@ func (j *journal) storage(n int) ([]byte, *storageChunk) {
 	return c.buf[start : start : start+n], c
 }
 
-func (j *journal) len() int { return len(j.items) - j.head }
+func (j *journal) len() int { return j.count }
+
+// grow makes room for one more entry: add has dropped below maxCount.
+func (j *journal) grow() {
+	ring := make([]entry, min(max(2*len(j.ring), 16), j.maxCount))
+	for i := range j.count {
+		ring[i] = j.ring[(j.head+i)%len(j.ring)]
+	}
+	j.ring, j.head = ring, 0
+}
 
 func (j *journal) dropOldest() {
-	old := &j.items[j.head]
+	old := &j.ring[j.head]
 	j.bytes -= old.size
 	j.budget.give(old.size)
 	j.unref(old.chunk)
 	*old = entry{}
-	j.head++
-	if j.head >= 64 && j.head*2 >= len(j.items) {
-		n := copy(j.items, j.items[j.head:])
-		clear(j.items[n:])
-		j.items = j.items[:n]
-		j.head = 0
-	}
+	j.head = (j.head + 1) % len(j.ring)
+	j.count--
 }
 
 // entries returns the kept entries, oldest first, that keep accepts.
@@ -265,8 +276,8 @@ func (j *journal) entries(keep func(*entry) bool) []entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	var out []entry
-	for i := j.head; i < len(j.items); i++ {
-		if e := &j.items[i]; keep(e) {
+	for i := range j.count {
+		if e := &j.ring[(j.head+i)%len(j.ring)]; keep(e) {
 			out = append(out, *e)
 			c := &out[len(out)-1]
 			c.complete()
@@ -282,7 +293,7 @@ func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.budget.give(j.bytes)
-	j.items, j.head, j.bytes, j.chunk = nil, 0, 0, nil
+	j.ring, j.head, j.count, j.bytes, j.chunk = nil, 0, 0, 0, nil
 	// The chunks go to the collector, not the pool: clearing is rare.
 }
 

@@ -11,8 +11,9 @@ import (
 )
 
 // TestJournalStorageReuse journals thousands of requests of mixed sizes
-// through a small journal, so storage chunks fill, empty and are reused
-// many times over: every kept entry still shows its own headers and
+// through a small journal, so its ring wraps and storage chunks fill,
+// empty and are reused many times over: the journal keeps the latest
+// requests in order, every kept entry still shows its own headers and
 // bodies, and the byte budget comes back whole.
 func TestJournalStorageReuse(t *testing.T) {
 	budget := &byteBudget{limit: 1 << 20}
@@ -33,10 +34,13 @@ func TestJournalStorageReuse(t *testing.T) {
 			continue
 		}
 		got := j.entries(func(*entry) bool { return true })
-		if len(got) == 0 {
-			t.Fatalf("after %d requests the journal keeps nothing", i+1)
+		if len(got) == 0 || len(got) > 40 || got[len(got)-1].view.Seq != int64(i+1) {
+			t.Fatalf("after %d requests the journal keeps %d entries, the last %d", i+1, len(got), got[len(got)-1].view.Seq)
 		}
-		for _, e := range got {
+		for k, e := range got {
+			if k > 0 && e.view.Seq != got[k-1].view.Seq+1 {
+				t.Fatalf("entry %d follows entry %d", e.view.Seq, got[k-1].view.Seq)
+			}
 			w := want[e.view.Seq]
 			if e.view.Body == nil || *e.view.Body != w[0] || e.view.ResponseBody == nil || *e.view.ResponseBody != w[1] {
 				t.Fatalf("entry %d shows another request's bodies", e.view.Seq)
