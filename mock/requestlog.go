@@ -10,16 +10,16 @@ import (
 )
 
 // LogHandler is slog's JSON handler with a fast path for the mock's
-// request lines: a Mock logging through one (without ReplaceAttr) appends
-// each request's line straight into a pooled buffer, byte for byte as the
-// JSON handler would write it, and writes it with one Write, instead of
-// building a slog.Record for the handler to walk. Every other record goes
-// through the JSON handler. mockserver logs through one.
+// request lines: a Mock logging through one (without ReplaceAttr or
+// AddSource) appends each request's line straight into a pooled buffer,
+// byte for byte as the JSON handler would write it, and writes it with one
+// Write, instead of building a slog.Record for the handler to walk. Every
+// other record goes through the JSON handler. mockserver logs through one.
 type LogHandler struct {
 	*slog.JSONHandler
 	out *lockedWriter
 	// direct is set when request lines may skip the JSON handler: no
-	// ReplaceAttr could change them.
+	// ReplaceAttr could change them and no source is added.
 	direct bool
 }
 
@@ -30,7 +30,7 @@ func NewLogHandler(w io.Writer, opts *slog.HandlerOptions) *LogHandler {
 		opts = &slog.HandlerOptions{}
 	}
 	out := &lockedWriter{w: w}
-	return &LogHandler{JSONHandler: slog.NewJSONHandler(out, opts), out: out, direct: opts.ReplaceAttr == nil}
+	return &LogHandler{JSONHandler: slog.NewJSONHandler(out, opts), out: out, direct: opts.ReplaceAttr == nil && !opts.AddSource}
 }
 
 // lockedWriter keeps the two paths' lines from interleaving on a writer

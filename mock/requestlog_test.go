@@ -140,9 +140,16 @@ func TestLogHandlerWritesRequestLinesDirectly(t *testing.T) {
 		}
 	}
 
-	// A ReplaceAttr could change the line: the record path is kept.
-	replaced := NewLogHandler(&direct, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return a }})
-	if m, err := New(Options{Logger: slog.New(replaced)}); err != nil || m.lines != nil {
-		t.Fatalf("a LogHandler with ReplaceAttr writes request lines directly (%v)", err)
+	// A ReplaceAttr could change the line and AddSource adds to it; a
+	// derived logger adds attributes: the record path is kept for them.
+	for name, h := range map[string]slog.Handler{
+		"ReplaceAttr": NewLogHandler(&direct, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return a }}),
+		"AddSource":   NewLogHandler(&direct, &slog.HandlerOptions{AddSource: true}),
+		"WithAttrs":   fast.WithAttrs([]slog.Attr{slog.String("k", "v")}),
+		"WithGroup":   fast.WithGroup("g"),
+	} {
+		if m, err := New(Options{Logger: slog.New(h)}); err != nil || m.lines != nil {
+			t.Fatalf("a LogHandler with %s writes request lines directly (%v)", name, err)
+		}
 	}
 }
