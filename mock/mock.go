@@ -225,14 +225,14 @@ func New(opts Options) (*Mock, error) {
 // its Pre and Use chains afresh on every request, one closure per
 // middleware.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := m.echo.AcquireContext()
-	c.Reset(r, w)
-	state := acquireRequest(c)
+	ec := m.echo.AcquireContext()
+	ec.Reset(r, w)
+	c := acquireContext(ec)
 	if err := m.serve(c); err != nil {
-		m.echo.HTTPErrorHandler(err, c)
+		m.echo.HTTPErrorHandler(err, ec)
 	}
-	state.release()
-	m.echo.ReleaseContext(c)
+	c.release()
+	m.echo.ReleaseContext(ec)
 }
 
 // chain is middleware in the order a request meets it.
@@ -255,7 +255,7 @@ func composeOnce(e *echo.Echo, pre []echo.MiddlewareFunc, vendor, control chain)
 	vendorRoute, controlRoute := vendor.around(routed), control.around(routed)
 	h := func(c echo.Context) error {
 		req := c.Request()
-		e.Router().Find(req.Method, echo.GetPath(req), c)
+		e.Router().Find(req.Method, echo.GetPath(req), echoContext(c))
 		if registry.IsControl(req.URL.Path) {
 			return controlRoute(c)
 		}

@@ -11,9 +11,6 @@ import (
 	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
-// requestKey holds a request's requestState in its Echo context.
-const requestKey = "mock.request"
-
 // requestState is what the chain learns about one request, found once and
 // shared by the middlewares that need it: the log line, the journal and
 // the fault rules all name the request's vendor, which is looked up once.
@@ -36,31 +33,51 @@ type requestState struct {
 	capture capture
 }
 
-var requestStates = sync.Pool{New: func() any {
-	s := &requestState{}
-	s.capture.init()
-	return s
-}}
-
-// acquireRequest gives c a fresh requestState; release it when the
-// request is answered.
-func acquireRequest(c echo.Context) *requestState {
-	s := requestStates.Get().(*requestState)
-	c.Set(requestKey, s)
-	return s
+// requestContext is the context the mock's chains and handlers get: Echo's
+// own, with the request's state beside it, so a middleware reaches the
+// state without a look-up in Echo's locked store. Echo's router and its
+// error handler are given the Echo context inside.
+type requestContext struct {
+	echo.Context
+	state requestState
 }
 
-func (s *requestState) release() {
+var requestContexts = sync.Pool{New: func() any {
+	c := &requestContext{}
+	c.state.capture.init()
+	return c
+}}
+
+// acquireContext wraps ec, ready for a request, with a fresh state; release
+// it when the request is answered, before ec goes back to Echo.
+func acquireContext(ec echo.Context) *requestContext {
+	c := requestContexts.Get().(*requestContext)
+	c.Context = ec
+	return c
+}
+
+func (c *requestContext) release() {
+	c.Context = nil
+	s := &c.state
 	s.session, s.vendor, s.vendorFound, s.fault, s.drop = nil, nil, false, nil, nil
 	s.started, s.answered = time.Time{}, time.Time{}
 	if !s.capture.reset() {
 		return // its buffers grew too large to keep
 	}
-	requestStates.Put(s)
+	requestContexts.Put(c)
 }
 
-// stateOf returns the request's state.
-func stateOf(c echo.Context) *requestState { return c.Get(requestKey).(*requestState) }
+// stateOf returns the request's state. c is the context the chain was
+// given: every middleware and handler of the mock gets one.
+func stateOf(c echo.Context) *requestState { return &c.(*requestContext).state }
+
+// echoContext is the Echo context inside c, for Echo's router.
+func echoContext(c echo.Context) echo.Context {
+	if rc, ok := c.(*requestContext); ok {
+		return rc.Context
+	}
+	return c
+}
 
 // vendorOf returns the registered vendor whose paths hold the request's
 // path, or nil, looking it up on the first call only: routing has settled
