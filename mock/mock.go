@@ -229,7 +229,7 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ec.Reset(r, w)
 	c := acquireContext(ec)
 	if err := m.serve(c); err != nil {
-		m.echo.HTTPErrorHandler(err, ec)
+		m.echo.HTTPErrorHandler(err, c)
 	}
 	c.release()
 	m.echo.ReleaseContext(ec)

@@ -35,12 +35,46 @@ type requestState struct {
 
 // requestContext is the context the mock's chains and handlers get: Echo's
 // own, with the request's state beside it, so a middleware reaches the
-// state without a look-up in Echo's locked store. Echo's router and its
-// error handler are given the Echo context inside.
+// state without a look-up in Echo's locked store, and with a store of its
+// own for Get and Set, reused from request to request (Echo's makes a map
+// for every request that sets a value). Echo's router is given the Echo
+// context inside; everything else, the error handler included, gets this.
 type requestContext struct {
 	echo.Context
-	state requestState
+	state  requestState
+	values []contextValue
 }
+
+type contextValue struct {
+	key   string
+	value any
+}
+
+// Get returns the value Set under key, or nil. A request's values are
+// set and read by the goroutine serving it, so they need no lock.
+func (c *requestContext) Get(key string) any {
+	for i := range c.values {
+		if c.values[i].key == key {
+			return c.values[i].value
+		}
+	}
+	return nil
+}
+
+// Set keeps value under key for the rest of the request.
+func (c *requestContext) Set(key string, value any) {
+	for i := range c.values {
+		if c.values[i].key == key {
+			c.values[i].value = value
+			return
+		}
+	}
+	c.values = append(c.values, contextValue{key, value})
+}
+
+// Error hands err to Echo's error handler with this context, as Echo's
+// own does with its.
+func (c *requestContext) Error(err error) { c.Echo().HTTPErrorHandler(err, c) }
 
 var requestContexts = sync.Pool{New: func() any {
 	c := &requestContext{}
@@ -58,6 +92,8 @@ func acquireContext(ec echo.Context) *requestContext {
 
 func (c *requestContext) release() {
 	c.Context = nil
+	clear(c.values)
+	c.values = c.values[:0]
 	s := &c.state
 	s.session, s.vendor, s.vendorFound, s.fault, s.drop = nil, nil, false, nil, nil
 	s.started, s.answered = time.Time{}, time.Time{}
