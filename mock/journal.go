@@ -417,7 +417,7 @@ func (m *Mock) journalize(next echo.HandlerFunc) echo.HandlerFunc {
 				Vendor:     m.vendorName(c),
 				Method:     req.Method,
 				Path:       req.URL.Path,
-				Query:      redact.Query(req.URL.RawQuery),
+				Query:      redactedQuery(c),
 				Status:     res.Status,
 				DurationMs: float32(state.answered.Sub(start).Microseconds()) / 1000,
 			},

@@ -22,7 +22,6 @@ import (
 	"github.com/vendorsuite/contracts/mock/console"
 	"github.com/vendorsuite/contracts/mock/fixtures"
 	"github.com/vendorsuite/contracts/mock/problem"
-	"github.com/vendorsuite/contracts/mock/redact"
 	"github.com/vendorsuite/contracts/mock/registry"
 	"github.com/vendorsuite/contracts/mock/validation"
 	"github.com/vendorsuite/contracts/mock/vendordef"
@@ -587,7 +586,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			return nil
 		}
 		line := requestLine{
-			method: req.Method, path: req.URL.Path, query: redact.Query(req.URL.RawQuery), vendor: m.vendorName(c),
+			method: req.Method, path: req.URL.Path, query: redactedQuery(c), vendor: m.vendorName(c),
 			status: c.Response().Status, bytes: c.Response().Size,
 		}
 		now := state.answered // the journal's reading, if it journalled the request

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/redact"
 	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
@@ -29,8 +30,12 @@ type requestState struct {
 	// fault is the fault rule applied to the request, for the journal.
 	fault *mockcontrol.FaultRule
 	// drop is a hijacked connection the journal closes after recording.
-	drop    io.Closer
-	capture capture
+	drop io.Closer
+	// query is the request's query as logged and journalled, secrets
+	// redacted, once queryRedacted is set.
+	query         string
+	queryRedacted bool
+	capture       capture
 }
 
 // requestContext is the context the mock's chains and handlers get: Echo's
@@ -96,6 +101,7 @@ func (c *requestContext) release() {
 	c.values = c.values[:0]
 	s := &c.state
 	s.session, s.vendor, s.vendorFound, s.fault, s.drop = nil, nil, false, nil, nil
+	s.query, s.queryRedacted = "", false
 	s.started, s.answered = time.Time{}, time.Time{}
 	if !s.capture.reset() {
 		return // its buffers grew too large to keep
@@ -132,6 +138,16 @@ func (m *Mock) vendorName(c echo.Context) string {
 		return v.Name
 	}
 	return ""
+}
+
+// redactedQuery is the request's raw query with secrets redacted, worked
+// out on the first call only.
+func redactedQuery(c echo.Context) string {
+	s := stateOf(c)
+	if !s.queryRedacted {
+		s.query, s.queryRedacted = redact.Query(c.Request().URL.RawQuery), true
+	}
+	return s.query
 }
 
 // ownerOf finds the registered vendor whose paths hold path (the longest

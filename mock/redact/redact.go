@@ -29,7 +29,8 @@ var headers = map[string]bool{
 // Header reports whether the header named name (any case) carries a
 // secret: one of headers, or a registered vendor's credential header.
 func Header(name string) bool {
-	return headers[http.CanonicalHeaderKey(name)] || registry.SecretHeader(name)
+	canonical := http.CanonicalHeaderKey(name)
+	return headers[canonical] || registry.SecretCanonicalHeader(canonical)
 }
 
 // secretWords mark a query parameter name that looks like it carries a key.

@@ -115,7 +115,13 @@ func VendorOf(path string) string {
 // SecretHeader reports whether a registered vendor carries its credential
 // in the header named name (any case).
 func SecretHeader(name string) bool {
-	return (*secrets.Load())[http.CanonicalHeaderKey(name)]
+	return SecretCanonicalHeader(http.CanonicalHeaderKey(name))
+}
+
+// SecretCanonicalHeader is SecretHeader for a name already in canonical
+// form, for callers that have canonicalized it once for several checks.
+func SecretCanonicalHeader(name string) bool {
+	return (*secrets.Load())[name]
 }
 
 // ControlPrefix is where the mock's control API lives, beside every
