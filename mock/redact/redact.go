@@ -6,9 +6,11 @@
 package redact
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/vendorsuite/contracts/mock/registry"
 )
@@ -29,8 +31,30 @@ var headers = map[string]bool{
 // Header reports whether the header named name (any case) carries a
 // secret: one of headers, or a registered vendor's credential header.
 func Header(name string) bool {
-	canonical := http.CanonicalHeaderKey(name)
-	return headers[canonical] || registry.SecretCanonicalHeader(canonical)
+	return secretHeaders()[http.CanonicalHeaderKey(name)]
+}
+
+// secretSet is headers and the registry's secret headers in one set, and
+// the registry's set it was made from.
+type secretSet struct {
+	from *map[string]bool
+	all  map[string]bool
+}
+
+var secrets atomic.Pointer[secretSet]
+
+// secretHeaders returns every secret header's canonical name, made again
+// only when a vendor is registered: the journal asks about every header
+// of every request.
+func secretHeaders() map[string]bool {
+	version := registry.SecretHeaderSet()
+	if s := secrets.Load(); s != nil && s.from == version {
+		return s.all
+	}
+	all := maps.Clone(headers)
+	maps.Copy(all, *version)
+	secrets.Store(&secretSet{from: version, all: all})
+	return all
 }
 
 // secretWords mark a query parameter name that looks like it carries a key.

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/vendorsuite/contracts/mock/redact"
+	"github.com/vendorsuite/contracts/mock/registry"
+	"github.com/vendorsuite/contracts/mock/vendordef"
 )
 
 func TestHeaders(t *testing.T) {
@@ -37,5 +39,21 @@ func TestQuery(t *testing.T) {
 		if got := redact.Query(raw); got != want {
 			t.Errorf("%q: %q, want %q", raw, got, want)
 		}
+	}
+}
+
+// A vendor registered after the first question still has its credential
+// header redacted: the set of secret headers is made again.
+func TestHeaderFollowsRegistration(t *testing.T) {
+	const name = "X-Redact-Test-Key"
+	if redact.Header(name) {
+		t.Fatalf("%s is secret before any vendor names it", name)
+	}
+	registry.Register(vendordef.Vendor{HTTP: vendordef.HTTP{Name: "redact-test", Prefixes: []string{"/redact-test"}, SecretHeaders: []string{"x-redact-test-key"}}})
+	if !redact.Header(name) || !redact.Header("x-redact-test-KEY") {
+		t.Fatalf("%s is not secret once a registered vendor carries its credential in it", name)
+	}
+	if !redact.Header("authorization") || redact.Header("Content-Type") {
+		t.Fatal("HTTP's own secret headers changed with the registration")
 	}
 }

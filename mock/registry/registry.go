@@ -115,14 +115,14 @@ func VendorOf(path string) string {
 // SecretHeader reports whether a registered vendor carries its credential
 // in the header named name (any case).
 func SecretHeader(name string) bool {
-	return SecretCanonicalHeader(http.CanonicalHeaderKey(name))
+	return (*secrets.Load())[http.CanonicalHeaderKey(name)]
 }
 
-// SecretCanonicalHeader is SecretHeader for a name already in canonical
-// form, for callers that have canonicalized it once for several checks.
-func SecretCanonicalHeader(name string) bool {
-	return (*secrets.Load())[name]
-}
+// SecretHeaderSet returns the canonical names of every registered
+// vendor's credential headers, as a set the caller must not change. Each
+// Register replaces the set, so a caller may keep what it derives from one
+// for as long as SecretHeaderSet returns the same pointer.
+func SecretHeaderSet() *map[string]bool { return secrets.Load() }
 
 // ControlPrefix is where the mock's control API lives, beside every
 // vendor's paths.
