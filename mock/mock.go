@@ -595,7 +595,7 @@ func (m *Mock) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		line.duration = now.Sub(start)
 		if m.lines != nil {
-			m.lines.writeRequest(now, level, &line)
+			m.lines.writeRequest(ctx, now, level, &line)
 			return nil
 		}
 		// The record goes to the handler directly: Logger.LogAttrs would

@@ -1,10 +1,12 @@
 package mock
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -70,7 +72,15 @@ func (l *requestLine) attrs() [7]slog.Attr {
 var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // writeRequest writes the request line as the JSON handler would.
-func (h *LogHandler) writeRequest(at time.Time, level slog.Level, l *requestLine) {
+func (h *LogHandler) writeRequest(ctx context.Context, at time.Time, level slog.Level, l *requestLine) {
+	if y := at.Year(); y < 0 || y > 9999 {
+		// RFC 3339 has no such years; the JSON handler says so in the line.
+		r := slog.NewRecord(at, level, "request", 0)
+		attrs := l.attrs()
+		r.AddAttrs(attrs[:]...)
+		_ = h.Handle(ctx, r)
+		return
+	}
 	bp := lineBuffers.Get().(*[]byte)
 	b := appendRequestJSON((*bp)[:0], at, level, l)
 	_, _ = h.out.Write(b)
@@ -84,7 +94,7 @@ func (h *LogHandler) writeRequest(at time.Time, level slog.Level, l *requestLine
 // "request" record at level, time at and l's attributes.
 func appendRequestJSON(b []byte, at time.Time, level slog.Level, l *requestLine) []byte {
 	b = append(b, `{"time":"`...)
-	b = at.AppendFormat(b, time.RFC3339Nano)
+	b = appendTime(b, at)
 	b = append(b, `","level":`...)
 	b = appendJSONString(b, level.String())
 	b = append(b, `,"msg":"request","method":`...)
@@ -102,6 +112,43 @@ func appendRequestJSON(b []byte, at time.Time, level slog.Level, l *requestLine)
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendInt(b, int64(l.duration), 10)
 	return append(b, "}\n"...)
+}
+
+// secondStamp is a time formatted as RFC 3339 up to its second, and its
+// zone, for every line logged in that second.
+type secondStamp struct {
+	unix       int64
+	loc        *time.Location
+	head, zone []byte // "2006-01-02T15:04:05" and "Z" or "-07:00"
+}
+
+var lastSecond atomic.Pointer[secondStamp]
+
+// appendTime appends t as t.AppendFormat(b, time.RFC3339Nano) does (for
+// years 0 to 9999), formatting the date, clock and zone once a second.
+func appendTime(b []byte, t time.Time) []byte {
+	s := lastSecond.Load()
+	if s == nil || s.unix != t.Unix() || s.loc != t.Location() {
+		s = &secondStamp{unix: t.Unix(), loc: t.Location(),
+			head: t.AppendFormat(nil, "2006-01-02T15:04:05"), zone: t.AppendFormat(nil, "Z07:00")}
+		lastSecond.Store(s)
+	}
+	b = append(b, s.head...)
+	if ns := t.Nanosecond(); ns != 0 {
+		// Nine digits, trailing zeros dropped.
+		var digits [9]byte
+		for i := 8; i >= 0; i-- {
+			digits[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 9
+		for digits[n-1] == '0' {
+			n--
+		}
+		b = append(b, '.')
+		b = append(b, digits[:n]...)
+	}
+	return append(b, s.zone...)
 }
 
 const hexDigits = "0123456789abcdef"

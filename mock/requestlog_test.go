@@ -71,7 +71,19 @@ func TestRequestLineMatchesSlogJSON(t *testing.T) {
 			method: random(), path: random(), query: random(), vendor: random(),
 			status: rng.IntN(600) - 50, bytes: rng.Int64N(1<<40) - 1000, duration: time.Duration(rng.Int64() - 1<<62),
 		}
-		check(times[i%len(times)].In(zones[i%len(zones)]), levels[i%len(levels)], l)
+		// Times within a few seconds of each other (the formatted second
+		// is reused), with nanoseconds of every length, across zones and
+		// years.
+		at := times[i%len(times)]
+		if i%2 == 0 {
+			nanos := rng.Int64N(1e9)
+			nanos -= nanos % []int64{1, 10, 1000, 1e6, 1e8, 1e9}[rng.IntN(6)]
+			at = time.Unix(at.Unix()+rng.Int64N(3), nanos)
+		}
+		if i%50 == 0 {
+			at = time.Unix(rng.Int64N(250e9)-62e9, rng.Int64N(1e9)) // years 0 to about 9900
+		}
+		check(at.In(zones[i%len(zones)]), levels[i%len(levels)], l)
 		n++
 	}
 	t.Logf("%d lines equal to slog's", n)
@@ -150,6 +162,25 @@ func TestLogHandlerWritesRequestLinesDirectly(t *testing.T) {
 	} {
 		if m, err := New(Options{Logger: slog.New(h)}); err != nil || m.lines != nil {
 			t.Fatalf("a LogHandler with %s writes request lines directly (%v)", name, err)
+		}
+	}
+}
+
+// A time RFC 3339 cannot write goes through slog's handler, which says so
+// in the line.
+func TestRequestLineOutsideRFC3339Years(t *testing.T) {
+	var got, want bytes.Buffer
+	l := requestLine{method: "GET", path: "/p", status: 200}
+	for _, at := range []time.Time{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 5, time.UTC)} {
+		got.Reset()
+		want.Reset()
+		NewLogHandler(&got, nil).writeRequest(context.Background(), at, slog.LevelInfo, &l)
+		r := slog.NewRecord(at, slog.LevelInfo, "request", 0)
+		attrs := l.attrs()
+		r.AddAttrs(attrs[:]...)
+		_ = slog.NewJSONHandler(&want, nil).Handle(context.Background(), r)
+		if got.String() != want.String() || !strings.Contains(got.String(), "ERROR") {
+			t.Errorf("year %d:\n got %s\nwant %s", at.Year(), got.String(), want.String())
 		}
 	}
 }
