@@ -12,6 +12,7 @@ import (
 
 	api "github.com/vendorsuite/contracts/generated/care360"
 	"github.com/vendorsuite/contracts/generated/mockcontrol"
+	"github.com/vendorsuite/contracts/mock/internal/jsontest"
 )
 
 // The functions below build the generated response types the way the
@@ -93,34 +94,10 @@ func (s *Store) referencePage(o *org, q listQuery) api.UsersPage {
 	return out
 }
 
-func encodingJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-func sameBytes(t testing.TB, what string, got, want []byte) {
-	t.Helper()
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s:\nhand-written: %s\nencoding/json: %s", what, got, want)
-	}
-}
-
-var hostile = []string{
-	"", "plain", `quote " inside`, `back\slash`, "<b>&amp;</b>", "tab\tnl\ncr\rbs\bff\f",
-	"\x00\x01\x1f\x7f", "é 中文 🙂", "line\u2028para\u2029", "bad \xff utf8", "\xe2\x80", "\xed\xa0\x80",
-	"1995-10-01", strings.Repeat("x", 2000),
-}
-
 // hostileUser sets every field whose bit is in set to a value taken from
-// hostile, rotating by seed, and the other parts by the remaining flags.
+// jsontest.Hostile, rotating by seed, and the other parts by the remaining flags.
 func hostileUser(seed int, set uint32, langs int, comm int) *user {
-	pick := func(i int) string { return hostile[(seed+i)%len(hostile)] }
+	pick := func(i int) string { return jsontest.Hostile[(seed+i)%len(jsontest.Hostile)] }
 	u := &user{id: "id" + pick(1), profile: profile{email: pick(0)}, emailKey: strings.ToLower(pick(0)), role: "USER",
 		createdAt: time.Date(2025, 1, 2, 3, 4, 5, 6_000_000, time.UTC).Add(time.Duration(seed) * time.Hour)}
 	for f := range numFields {
@@ -147,27 +124,27 @@ func hostileUser(seed int, set uint32, langs int, comm int) *user {
 
 func checkUser(t testing.TB, u *user) {
 	t.Helper()
-	sameBytes(t, "listed user", u.appendListed(nil), encodingJSON(t, listedUser(u)))
+	jsontest.Same(t, "listed user", u.appendListed(nil), jsontest.Reference(t, listedUser(u)))
 	s := newStore()
-	sameBytes(t, "listing", s.appendListing(nil, u), encodingJSON(t, listedUser(u)))
-	sameBytes(t, "cached listing", s.appendListing([]byte("x"), u)[1:], encodingJSON(t, listedUser(u)))
-	sameBytes(t, "profile user", u.appendProfile(nil), encodingJSON(t, profileUser(u)))
-	sameBytes(t, "email user", u.appendEmailView(nil), encodingJSON(t, emailUser(u)))
+	jsontest.Same(t, "listing", s.appendListing(nil, u), jsontest.Reference(t, listedUser(u)))
+	jsontest.Same(t, "cached listing", s.appendListing([]byte("x"), u)[1:], jsontest.Reference(t, listedUser(u)))
+	jsontest.Same(t, "profile user", u.appendProfile(nil), jsontest.Reference(t, profileUser(u)))
+	jsontest.Same(t, "email user", u.appendEmailView(nil), jsontest.Reference(t, emailUser(u)))
 
 	profile := api.ProfileUpdatedResponse{Status: 200, Success: true, Message: "Profile updated successfully"}
 	profile.Data.User = profileUser(u)
-	sameBytes(t, "profile answer", (&profileUpdated{user: u.profile}).AppendJSON(nil), encodingJSON(t, profile))
+	jsontest.Same(t, "profile answer", (&profileUpdated{user: u.profile}).AppendJSON(nil), jsontest.Reference(t, profile))
 	email := api.EmailUpdatedResponse{Status: 200, Success: true, Message: "Email updated successfully"}
 	email.Data.User = emailUser(u)
-	sameBytes(t, "email answer", (&emailUpdated{user: u.profile}).AppendJSON(nil), encodingJSON(t, email))
+	jsontest.Same(t, "email answer", (&emailUpdated{user: u.profile}).AppendJSON(nil), jsontest.Reference(t, email))
 
 	c := encodeCursor(u)
-	sameBytes(t, "cursor", appendCursor(nil, u), encodingJSON(t, c))
+	jsontest.Same(t, "cursor", appendCursor(nil, u), jsontest.Reference(t, c))
 }
 
 func TestUserEncodersMatchEncodingJSON(t *testing.T) {
 	sets := []uint32{0, 1<<numFields - 1, 1 << fDob, 1 << fAddress2, 0b1010101010101, 0b0101010101010}
-	for seed := range len(hostile) {
+	for seed := range len(jsontest.Hostile) {
 		for _, set := range sets {
 			for langs := range 3 {
 				for comm := range 4 {
@@ -179,18 +156,18 @@ func TestUserEncodersMatchEncodingJSON(t *testing.T) {
 }
 
 func TestEnvelopeEncodersMatchEncodingJSON(t *testing.T) {
-	for _, msg := range hostile {
+	for _, msg := range jsontest.Hostile {
 		for _, status := range []int{0, 200, 400, 404, 413, 500, -1} {
 			for _, success := range []bool{false, true} {
-				sameBytes(t, "error envelope", (&errorAnswer{Status: status, Success: api.ErrorResponseSuccess(success), Message: msg}).AppendJSON(nil),
-					encodingJSON(t, api.ErrorResponse{Status: status, Success: api.ErrorResponseSuccess(success), Message: msg}))
+				jsontest.Same(t, "error envelope", (&errorAnswer{Status: status, Success: api.ErrorResponseSuccess(success), Message: msg}).AppendJSON(nil),
+					jsontest.Reference(t, api.ErrorResponse{Status: status, Success: api.ErrorResponseSuccess(success), Message: msg}))
 				q := api.QueryError{Status: status, Success: api.QueryErrorSuccess(success), Error: msg, Code: msg + "X"}
-				sameBytes(t, "query envelope", (*queryAnswer)(&q).AppendJSON(nil), encodingJSON(t, q))
+				jsontest.Same(t, "query envelope", (*queryAnswer)(&q).AppendJSON(nil), jsontest.Reference(t, q))
 			}
 		}
 	}
 	documented := api.MissingApiKeyError{Status: 400, Success: false, Error: "Missing cv-api-key header", Code: "CASE_ERROR"}
-	sameBytes(t, "missing key", missingKeyBody.AppendJSON(nil), encodingJSON(t, documented))
+	jsontest.Same(t, "missing key", missingKeyBody.AppendJSON(nil), jsontest.Reference(t, documented))
 }
 
 func TestCursorTimeMatchesFormat(t *testing.T) {
@@ -209,7 +186,7 @@ func TestCursorTimeMatchesFormat(t *testing.T) {
 	}
 }
 
-// pageStore builds an organization whose users carry hostile values and
+// pageStore builds an organization whose users carry jsontest.Hostile values and
 // colliding creation times.
 func pageStore(n int) (*Store, *org) {
 	s := newStore()
@@ -235,18 +212,18 @@ func TestPageEncoderMatchesEncodingJSON(t *testing.T) {
 		{limit: 10, after: &position{createdAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}},
 		{limit: 10, prefix: "zzz-no-match"}, {limit: 10, prefix: "q"}, {limit: 2, prefix: "b", desc: true},
 	} {
-		sameBytes(t, "page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+		jsontest.Same(t, "page", s.appendList(nil, o, q), jsontest.Reference(t, s.referencePage(o, q)))
 	}
 	empty := &org{id: "empty", byEmail: btree.NewG(32, lessEmail)}
-	sameBytes(t, "empty page", s.appendList(nil, empty, listQuery{limit: 10}), encodingJSON(t, s.referencePage(empty, listQuery{limit: 10})))
+	jsontest.Same(t, "empty page", s.appendList(nil, empty, listQuery{limit: 10}), jsontest.Reference(t, s.referencePage(empty, listQuery{limit: 10})))
 }
 
 // FuzzCare360Encode compares every Care360 encoder with encoding/json
 // writing the generated type, for a user whose every field is one of the
 // fuzzed strings or unset.
 func FuzzCare360Encode(f *testing.F) {
-	for i, s := range hostile {
-		f.Add(s, hostile[(i+1)%len(hostile)], uint32(i*977), uint8(i), 400+i)
+	for i, s := range jsontest.Hostile {
+		f.Add(s, jsontest.Hostile[(i+1)%len(jsontest.Hostile)], uint32(i*977), uint8(i), 400+i)
 	}
 	f.Fuzz(func(t *testing.T, a, b string, set uint32, flags uint8, status int) {
 		u := &user{id: b, profile: profile{email: a}, createdAt: time.UnixMilli(int64(set) * int64(status) * 1013).UTC()}
@@ -269,10 +246,10 @@ func FuzzCare360Encode(f *testing.F) {
 			u.comm = &communication{sms: flags&8 != 0, all: flags&16 != 0}
 		}
 		checkUser(t, u)
-		sameBytes(t, "error envelope", (&errorAnswer{Status: status, Message: a}).AppendJSON(nil),
-			encodingJSON(t, api.ErrorResponse{Status: status, Message: a}))
+		jsontest.Same(t, "error envelope", (&errorAnswer{Status: status, Message: a}).AppendJSON(nil),
+			jsontest.Reference(t, api.ErrorResponse{Status: status, Message: a}))
 		q := api.QueryError{Status: status, Error: a, Code: b}
-		sameBytes(t, "query envelope", (*queryAnswer)(&q).AppendJSON(nil), encodingJSON(t, q))
+		jsontest.Same(t, "query envelope", (*queryAnswer)(&q).AppendJSON(nil), jsontest.Reference(t, q))
 	})
 }
 
@@ -345,7 +322,7 @@ func TestListingCacheFollowsUpdates(t *testing.T) {
 	q := listQuery{limit: 100}
 	check := func(what string) {
 		t.Helper()
-		sameBytes(t, what, s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+		jsontest.Same(t, what, s.appendList(nil, o, q), jsontest.Reference(t, s.referencePage(o, q)))
 	}
 	check("first page")
 	check("page from the cache")
@@ -403,15 +380,15 @@ func TestListingBudget(t *testing.T) {
 	q := listQuery{limit: 100}
 	s, o := pageStore(40)
 	s.listingBudget = 0
-	sameBytes(t, "page without a cache", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+	jsontest.Same(t, "page without a cache", s.appendList(nil, o, q), jsontest.Reference(t, s.referencePage(o, q)))
 	if n := s.listingBytes.Load(); n != 0 {
 		t.Fatalf("a store without a budget cached %d bytes", n)
 	}
 
 	s, o = pageStore(60)
 	s.listingBudget = 5000
-	sameBytes(t, "first page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
-	sameBytes(t, "second page", s.appendList(nil, o, q), encodingJSON(t, s.referencePage(o, q)))
+	jsontest.Same(t, "first page", s.appendList(nil, o, q), jsontest.Reference(t, s.referencePage(o, q)))
+	jsontest.Same(t, "second page", s.appendList(nil, o, q), jsontest.Reference(t, s.referencePage(o, q)))
 	var cached, listed int64
 	for _, u := range o.byTime {
 		if b := u.listed.Load(); b != nil {

@@ -1,13 +1,13 @@
 package cl2c
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	api "github.com/vendorsuite/contracts/generated/cl2c"
+	"github.com/vendorsuite/contracts/mock/internal/jsontest"
 	"github.com/vendorsuite/contracts/mock/internal/ptr"
 )
 
@@ -27,30 +27,6 @@ func (u *user) view() api.User {
 		PhoneNumber:    ptr.Clone(u.phoneNumber),
 		WalletAddress:  ptr.Clone(u.walletAddress),
 	}
-}
-
-func encodingJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-func sameBytes(t testing.TB, what string, got, want []byte) {
-	t.Helper()
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s:\nhand-written: %s\nencoding/json: %s", what, got, want)
-	}
-}
-
-var hostile = []string{
-	"", "plain", `quote " inside`, `back\slash`, "<b>&amp;</b>", "tab\tnl\ncr\rbs\bff\f",
-	"\x00\x01\x1f\x7f", "é 中文 🙂", "line\u2028para\u2029", "bad \xff utf8", "\xe2\x80", "\xed\xa0\x80",
-	strings.Repeat("x", 2000),
 }
 
 // hostileUser sets each optional field whose bit is in set, to values
@@ -80,23 +56,23 @@ func hostileUser(id, a, b string, set uint16) *user {
 func checkCL2C(t testing.TB, id, a, b string, set uint16, status int) {
 	t.Helper()
 	u := hostileUser(id, a, b, set)
-	sameBytes(t, "user", (&userAnswer{user: *u}).AppendJSON(nil), encodingJSON(t, u.view()))
+	jsontest.Same(t, "user", (&userAnswer{user: *u}).AppendJSON(nil), jsontest.Reference(t, u.view()))
 	for _, messages := range [][]string{nil, {}, {a}, {a, b}} {
 		e := api.DefaultError{Messages: messages, Source: a, Exception: b, ErrorId: id, SupportMessage: b, StatusCode: status}
-		sameBytes(t, "default error", (*defaultErrorAnswer)(&e).AppendJSON(nil), encodingJSON(t, e))
+		jsontest.Same(t, "default error", (*defaultErrorAnswer)(&e).AppendJSON(nil), jsontest.Reference(t, e))
 	}
 	var nilMap map[string][]string
 	for _, errs := range []*map[string][]string{nil, &nilMap, {}, {a: {b, a}, b: nil, "body": {}}} {
 		p := api.ValidationProblem{Type: a, Title: b, Status: status, Detail: a, Instance: id, Errors: errs}
-		sameBytes(t, "validation problem", (*validationAnswer)(&p).AppendJSON(nil), encodingJSON(t, p))
+		jsontest.Same(t, "validation problem", (*validationAnswer)(&p).AppendJSON(nil), jsontest.Reference(t, p))
 	}
 }
 
 func TestEncodersMatchEncodingJSON(t *testing.T) {
-	for i, a := range hostile {
-		b := hostile[(i+3)%len(hostile)]
+	for i, a := range jsontest.Hostile {
+		b := jsontest.Hostile[(i+3)%len(jsontest.Hostile)]
 		for _, set := range []uint16{0, 1<<13 - 1, 0b1010101010101, 0b0101010101010, 1 << 9, 1<<9 | 1<<10 | 1<<11} {
-			checkCL2C(t, hostile[(i+1)%len(hostile)], a, b, set, 400+i)
+			checkCL2C(t, jsontest.Hostile[(i+1)%len(jsontest.Hostile)], a, b, set, 400+i)
 		}
 	}
 }
@@ -105,8 +81,8 @@ func TestEncodersMatchEncodingJSON(t *testing.T) {
 // generated types, for a user whose fields are the fuzzed strings or
 // unset.
 func FuzzCL2CEncode(f *testing.F) {
-	for i, s := range hostile {
-		f.Add(s, hostile[(i+1)%len(hostile)], "id-"+s, uint16(i*613), 400+i)
+	for i, s := range jsontest.Hostile {
+		f.Add(s, jsontest.Hostile[(i+1)%len(jsontest.Hostile)], "id-"+s, uint16(i*613), 400+i)
 	}
 	f.Fuzz(func(t *testing.T, a, b, id string, set uint16, status int) {
 		checkCL2C(t, id, a, b, set, status)

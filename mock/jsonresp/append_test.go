@@ -2,39 +2,17 @@ package jsonresp_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/vendorsuite/contracts/mock/internal/jsontest"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 )
 
-// reference is what encoding/json writes for v with HTML escaping off, the
-// encoder jsonresp answered with before the hand-written encoders.
-func reference(t testing.TB, v any) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-// HostileStrings are values that exercise every escaping rule of a JSON
-// string; vendor packages' differential tests use them too.
-var hostileStrings = []string{
-	"", "plain", `quote " inside`, `back\slash`, `\"`, "<script>&amp;</script>",
-	"tab\tnewline\ncr\rbs\bff\f", "\x00\x01\x1f\x7f", "é ü 中文 🙂",
-	"line\u2028para\u2029end", "\u2028", "bad \xff utf8", "\xc3", "\xe2\x80", "\xed\xa0\x80 surrogate",
-	"\xef\xbf\xbd real replacement", strings.Repeat("long ", 300), "trailing\\",
-}
-
 func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	all := append([]string{}, hostileStrings...)
+	all := append([]string{}, jsontest.Hostile...)
 	for b := range 256 {
 		all = append(all, string([]byte{byte(b)}), "a"+string([]byte{byte(b)})+"z")
 	}
@@ -42,7 +20,7 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		all = append(all, string(r))
 	}
 	for _, s := range all {
-		if got, want := jsonresp.AppendString(nil, s), reference(t, s); !bytes.Equal(got, want) {
+		if got, want := jsonresp.AppendString(nil, s), jsontest.Reference(t, s); !bytes.Equal(got, want) {
 			t.Errorf("AppendString(%q) = %s, encoding/json writes %s", s, got, want)
 		}
 	}
@@ -52,8 +30,8 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 // one list is nil and one empty.
 func hostileMap() map[string][]string {
 	m := map[string][]string{"nil": nil, "empty": {}}
-	for i, s := range hostileStrings {
-		m[s] = hostileStrings[i:]
+	for i, s := range jsontest.Hostile {
+		m[s] = jsontest.Hostile[i:]
 	}
 	return m
 }
@@ -69,7 +47,7 @@ func TestAppendHelpersMatchEncodingJSON(t *testing.T) {
 		{"pointer", jsonresp.AppendStringPtr(nil, &s), &s},
 		{"nil slice", jsonresp.AppendStrings(nil, nil), []string(nil)},
 		{"empty slice", jsonresp.AppendStrings(nil, []string{}), []string{}},
-		{"slice", jsonresp.AppendStrings(nil, hostileStrings), hostileStrings},
+		{"slice", jsonresp.AppendStrings(nil, jsontest.Hostile), jsontest.Hostile},
 		{"true", jsonresp.AppendBool(nil, true), true},
 		{"nil map", jsonresp.AppendStringLists(nil, nil), map[string][]string(nil)},
 		{"empty map", jsonresp.AppendStringLists(nil, map[string][]string{}), map[string][]string{}},
@@ -84,7 +62,7 @@ func TestAppendHelpersMatchEncodingJSON(t *testing.T) {
 		}{"int", jsonresp.AppendInt(nil, n), n})
 	}
 	for _, c := range cases {
-		if want := reference(t, c.v); !bytes.Equal(c.got, want) {
+		if want := jsontest.Reference(t, c.v); !bytes.Equal(c.got, want) {
 			t.Errorf("%s: appended %s, encoding/json writes %s", c.name, c.got, want)
 		}
 	}
@@ -93,32 +71,32 @@ func TestAppendHelpersMatchEncodingJSON(t *testing.T) {
 // FuzzAppendString compares AppendString with encoding/json on any bytes,
 // valid UTF-8 or not, appended after existing content.
 func FuzzAppendString(f *testing.F) {
-	for _, s := range hostileStrings {
+	for _, s := range jsontest.Hostile {
 		f.Add(s, 0)
 	}
 	f.Add("\xf4\x90\x80\x80", -7)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		prefix := []byte(`{"k":`)
 		got := jsonresp.AppendString(append([]byte{}, prefix...), s)
-		want := append(append([]byte{}, prefix...), reference(t, s)...)
+		want := append(append([]byte{}, prefix...), jsontest.Reference(t, s)...)
 		if !bytes.Equal(got, want) {
 			t.Fatalf("AppendString(%q) = %s, encoding/json writes %s", s, got, want)
 		}
 		if !utf8.Valid(got) {
 			t.Fatalf("AppendString(%q) wrote invalid UTF-8: %q", s, got)
 		}
-		if got, want := jsonresp.AppendInt(nil, n), reference(t, n); !bytes.Equal(got, want) {
+		if got, want := jsonresp.AppendInt(nil, n), jsontest.Reference(t, n); !bytes.Equal(got, want) {
 			t.Fatalf("AppendInt(%d) = %s, encoding/json writes %s", n, got, want)
 		}
 		list := strings.Split(s, ",")
-		if got, want := jsonresp.AppendStrings(nil, list), reference(t, list); !bytes.Equal(got, want) {
+		if got, want := jsonresp.AppendStrings(nil, list), jsontest.Reference(t, list); !bytes.Equal(got, want) {
 			t.Fatalf("AppendStrings(%q) = %s, encoding/json writes %s", list, got, want)
 		}
 		m := map[string][]string{}
 		for i, k := range list {
 			m[k] = list[i:]
 		}
-		if got, want := jsonresp.AppendStringLists(nil, m), reference(t, m); !bytes.Equal(got, want) {
+		if got, want := jsonresp.AppendStringLists(nil, m), jsontest.Reference(t, m); !bytes.Equal(got, want) {
 			t.Fatalf("AppendStringLists(%q) = %s, encoding/json writes %s", m, got, want)
 		}
 	})

@@ -1,37 +1,12 @@
 package r1discover
 
 import (
-	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	api "github.com/vendorsuite/contracts/generated/r1discover"
+	"github.com/vendorsuite/contracts/mock/internal/jsontest"
 )
-
-func encodingJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-func sameBytes(t testing.TB, what string, got, want []byte) {
-	t.Helper()
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s:\nhand-written: %s\nencoding/json: %s", what, got, want)
-	}
-}
-
-var hostile = []string{
-	"", "plain", `quote " inside`, `back\slash`, "<b>&amp;</b>", "tab\tnl\ncr\rbs\bff\f",
-	"\x00\x01\x1f\x7f", "é 中文 🙂", "line\u2028para\u2029", "bad \xff utf8", "\xe2\x80", "\xed\xa0\x80",
-	strings.Repeat("x", 2000),
-}
 
 // checkR1 compares both encoders with encoding/json for the values; the
 // error envelope without errors, with a nil map, an empty one and a full
@@ -39,17 +14,17 @@ var hostile = []string{
 func checkR1(t testing.TB, a, b string, flag int) {
 	t.Helper()
 	ok := api.UpdateUserResponse{Error: api.UpdateUserResponseError(flag), Message: a, Data: api.UpdatedUser{Username: b, Email: a + b}}
-	sameBytes(t, "update answer", (*updatedAnswer)(&ok).AppendJSON(nil), encodingJSON(t, ok))
+	jsontest.Same(t, "update answer", (*updatedAnswer)(&ok).AppendJSON(nil), jsontest.Reference(t, ok))
 	var nilMap map[string][]string
 	for _, errs := range []*map[string][]string{nil, &nilMap, {}, {a: {b, a}, b: nil, "client_email": {}}} {
 		e := api.ErrorResponse{Error: api.ErrorResponseError(flag), Message: b, Errors: errs}
-		sameBytes(t, "error envelope", (*errorAnswer)(&e).AppendJSON(nil), encodingJSON(t, e))
+		jsontest.Same(t, "error envelope", (*errorAnswer)(&e).AppendJSON(nil), jsontest.Reference(t, e))
 	}
 }
 
 func TestEncodersMatchEncodingJSON(t *testing.T) {
-	for i, a := range hostile {
-		for j, b := range hostile {
+	for i, a := range jsontest.Hostile {
+		for j, b := range jsontest.Hostile {
 			checkR1(t, a, b, i-j)
 		}
 	}
@@ -58,8 +33,8 @@ func TestEncodersMatchEncodingJSON(t *testing.T) {
 // FuzzR1Encode compares the R1 Discover encoders with encoding/json
 // writing the generated types.
 func FuzzR1Encode(f *testing.F) {
-	for i, s := range hostile {
-		f.Add(s, hostile[(i+1)%len(hostile)], i)
+	for i, s := range jsontest.Hostile {
+		f.Add(s, jsontest.Hostile[(i+1)%len(jsontest.Hostile)], i)
 	}
 	f.Fuzz(func(t *testing.T, a, b string, flag int) {
 		checkR1(t, a, b, flag)
