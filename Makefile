@@ -18,9 +18,10 @@ mock:
 	exec bin/mockserver --addr $(ADDR)
 
 ## generate: assemble mock-control.yaml's vendor parts from
-## openapi/fixtures/<vendor>.yaml, regenerate every generated/<name> package
-## from openapi/, and the README's "What the mock infers" table from the
-## documents' markers.
+## openapi/fixtures/<vendor>.yaml, write openapi/json/ (each document as
+## kin-openapi loads it, the form mockserver reads at startup), regenerate
+## every generated/<name> package from openapi/, and the README's "What the
+## mock infers" table from the documents' markers.
 generate:
 	$(GO) generate ./openapi/...
 	$(GO) generate ./generated/...
@@ -42,9 +43,9 @@ lint-go:
 	$(GOLANGCI) run ./...
 
 check-generate: generate
-	@if [ -n "$$(git status --porcelain -- generated README.md openapi/mock-control.yaml)" ]; then \
-		echo "make generate changed generated/, openapi/mock-control.yaml or README.md; commit the result:"; \
-		git status --porcelain -- generated README.md openapi/mock-control.yaml; git --no-pager diff --stat -- generated README.md openapi/mock-control.yaml; exit 1; \
+	@if [ -n "$$(git status --porcelain -- generated README.md openapi/mock-control.yaml openapi/json)" ]; then \
+		echo "make generate changed generated/, openapi/mock-control.yaml, openapi/json/ or README.md; commit the result:"; \
+		git status --porcelain -- generated README.md openapi/mock-control.yaml openapi/json; git --no-pager diff --stat -- generated README.md openapi/mock-control.yaml openapi/json; exit 1; \
 	fi
 
 $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json

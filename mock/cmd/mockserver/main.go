@@ -28,6 +28,12 @@ import (
 	"github.com/vendorsuite/contracts/openapi"
 )
 
+// tidyDelay is how long a small world is served before startup's garbage
+// is handed back to the system: long enough for the first requests of a
+// client that waited for the server, short enough that the resident size
+// soon shows the world alone.
+const tidyDelay = 200 * time.Millisecond
+
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "mockserver:", err)
@@ -235,13 +241,16 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	// sync.Pools that outlive one collection; hand it back to the system
 	// so the resident size is the world's. A large world waits for it
 	// before serving, as its first answers would otherwise race two full
-	// collections; a small one is served at once and tidied meanwhile.
+	// collections; a small one is served at once and tidied a moment
+	// later, so its first answers do not share two cores with two full
+	// collections either.
 	returnMemory := func() {
 		debug.FreeOSMemory()
 		debug.FreeOSMemory()
 	}
 	if small {
-		go returnMemory()
+		tidy := time.AfterFunc(tidyDelay, returnMemory)
+		defer tidy.Stop()
 	} else {
 		returnMemory()
 	}
