@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	api "github.com/vendorsuite/contracts/generated/care360"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 )
@@ -163,12 +161,6 @@ type usersPage struct {
 	query listQuery
 }
 
-func (p *usersPage) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = p.AppendJSON(b.B)
-	return b.Send(c, status)
-}
-
 func (p *usersPage) AppendJSON(dst []byte) []byte {
 	return p.store.appendList(dst, p.org, p.query)
 }
@@ -177,12 +169,6 @@ func (p *usersPage) AppendJSON(dst []byte) []byte {
 // (api.ProfileUpdatedResponse) for a copy of the user taken under the
 // store's lock.
 type profileUpdated struct{ user profile }
-
-func (r *profileUpdated) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = r.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (r *profileUpdated) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"status":200,"success":true,"message":"Profile updated successfully","data":{"user":`...)
@@ -193,12 +179,6 @@ func (r *profileUpdated) AppendJSON(dst []byte) []byte {
 // emailUpdated is the UPDATE_EMAIL answer (api.EmailUpdatedResponse).
 type emailUpdated struct{ user profile }
 
-func (r *emailUpdated) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = r.AppendJSON(b.B)
-	return b.Send(c, status)
-}
-
 func (r *emailUpdated) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"status":200,"success":true,"message":"Email updated successfully","data":{"user":`...)
 	dst = r.user.appendEmailView(dst)
@@ -207,12 +187,6 @@ func (r *emailUpdated) AppendJSON(dst []byte) []byte {
 
 // errorAnswer is Care360's error envelope for refused updates.
 type errorAnswer api.ErrorResponse
-
-func (r *errorAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = r.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (r *errorAnswer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"status":`...)
@@ -226,12 +200,6 @@ func (r *errorAnswer) AppendJSON(dst []byte) []byte {
 
 // queryAnswer is the envelope of a refused GET and of a missing key.
 type queryAnswer api.QueryError
-
-func (r *queryAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = r.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (r *queryAnswer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"status":`...)

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/care360"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -43,7 +44,7 @@ func (h *Handlers) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		o := h.store(c).orgForKey(c.Request().Header.Get(apiKeyHeaderKey))
 		if o == nil {
-			return missingKeyBody.send(c, http.StatusBadRequest)
+			return jsonresp.SendJSON(c, http.StatusBadRequest, missingKeyBody.AppendJSON)
 		}
 		c.Set(orgKey, o)
 		return next(c)
@@ -72,7 +73,7 @@ func (h *Handlers) GetUsers(c echo.Context, params api.GetUsersParams) error {
 		}
 		q.after = &p
 	}
-	return (&usersPage{store: h.store(c), org: c.Get(orgKey).(*org), query: q}).send(c, http.StatusOK)
+	return jsonresp.SendJSON(c, http.StatusOK, (&usersPage{store: h.store(c), org: c.Get(orgKey).(*org), query: q}).AppendJSON)
 }
 
 // UpdateUser serves POST /api/v1/users, both actions.
@@ -92,7 +93,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
-		return (&profileUpdated{user: u}).send(c, http.StatusOK)
+		return jsonresp.SendJSON(c, http.StatusOK, (&profileUpdated{user: u}).AppendJSON)
 	case string(api.UPDATEEMAIL):
 		var req api.UpdateEmailRequest
 		if err := validation.Decode(c, &req); err != nil {
@@ -102,7 +103,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 		if refusal != nil {
 			return refuse(c, http.StatusBadRequest, refusal.Message)
 		}
-		return (&emailUpdated{user: u}).send(c, http.StatusOK)
+		return jsonresp.SendJSON(c, http.StatusOK, (&emailUpdated{user: u}).AppendJSON)
 	case "":
 		return refuse(c, http.StatusBadRequest, "action is required")
 	}
@@ -111,13 +112,13 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 
 // refuse writes Care360's error envelope.
 func refuse(c echo.Context, status int, message string) error {
-	return (&errorAnswer{Status: status, Success: false, Message: message}).send(c, status)
+	return jsonresp.SendJSON(c, status, (&errorAnswer{Status: status, Success: false, Message: message}).AppendJSON)
 }
 
 // refuseQuery writes a refused GET in the envelope of the get-users page's
 // documented error, with a code naming the kind of refusal.
 func refuseQuery(c echo.Context, status int, message string) error {
-	return (&queryAnswer{Status: status, Success: false, Error: message, Code: queryCode(status)}).send(c, status)
+	return jsonresp.SendJSON(c, status, (&queryAnswer{Status: status, Success: false, Error: message, Code: queryCode(status)}).AppendJSON)
 }
 
 func queryCode(status int) string {

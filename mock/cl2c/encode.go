@@ -1,8 +1,6 @@
 package cl2c
 
 import (
-	"github.com/labstack/echo/v4"
-
 	api "github.com/vendorsuite/contracts/generated/cl2c"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 )
@@ -16,12 +14,6 @@ import (
 // taken under the store's lock. The push token is write-only: the page's
 // response has no field for it.
 type userAnswer struct{ user user }
-
-func (a *userAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = a.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (a *userAnswer) AppendJSON(dst []byte) []byte {
 	u := &a.user
@@ -61,12 +53,6 @@ func appendText(dst []byte, s *string) []byte {
 // defaultErrorAnswer is the page's general error shape.
 type defaultErrorAnswer api.DefaultError
 
-func (a *defaultErrorAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = a.AppendJSON(b.B)
-	return b.Send(c, status)
-}
-
 func (a *defaultErrorAnswer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"messages":`...)
 	dst = jsonresp.AppendStrings(dst, a.Messages)
@@ -85,12 +71,6 @@ func (a *defaultErrorAnswer) AppendJSON(dst []byte) []byte {
 
 // validationAnswer is the page's 400 shape; errors is left out when nil.
 type validationAnswer api.ValidationProblem
-
-func (a *validationAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = a.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (a *validationAnswer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"type":`...)

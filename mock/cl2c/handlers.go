@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/cl2c"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -101,7 +102,7 @@ func (h *Handlers) UpdateUser(c echo.Context) error {
 	if !ok {
 		return defaultError(c, http.StatusNotFound, excNotFound, "User "+req.Id+" not found.")
 	}
-	return (&userAnswer{user: u}).send(c, http.StatusOK)
+	return jsonresp.SendJSON(c, http.StatusOK, (&userAnswer{user: u}).AppendJSON)
 }
 
 // defaultError writes the page's general error shape with a fresh error id.
@@ -114,7 +115,7 @@ func defaultError(c echo.Context, status int, exception string, messages ...stri
 		SupportMessage: supportMessage,
 		StatusCode:     status,
 	}
-	return answer.send(c, status)
+	return jsonresp.SendJSON(c, status, answer.AppendJSON)
 }
 
 // validationProblem writes the page's 400 shape; each request gets its own
@@ -128,7 +129,7 @@ func validationProblem(c echo.Context, errs map[string][]string) error {
 		Instance: nextID("req-"),
 		Errors:   &errs,
 	}
-	return answer.send(c, http.StatusBadRequest)
+	return jsonresp.SendJSON(c, http.StatusBadRequest, answer.AppendJSON)
 }
 
 // Render writes a validator problem in CL2C's shapes: schema failures and

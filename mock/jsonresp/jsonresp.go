@@ -108,8 +108,16 @@ func (b *Buffer) Send(c echo.Context, status int) error {
 }
 
 func writeAppender(c echo.Context, status int, a Appender) error {
+	return SendJSON(c, status, a.AppendJSON)
+}
+
+// SendJSON writes what appendJSON appends to a pooled buffer as
+// application/json with the status. Handlers pass an answer's AppendJSON
+// method value: the answer stays on the handler's stack, as it would not
+// when passed as an Appender.
+func SendJSON(c echo.Context, status int, appendJSON func(dst []byte) []byte) error {
 	b := NewBuffer()
-	b.B = a.AppendJSON(b.B)
+	b.B = appendJSON(b.B)
 	return b.Send(c, status)
 }
 

@@ -1,8 +1,6 @@
 package r1discover
 
 import (
-	"github.com/labstack/echo/v4"
-
 	api "github.com/vendorsuite/contracts/generated/r1discover"
 	"github.com/vendorsuite/contracts/mock/jsonresp"
 )
@@ -14,12 +12,6 @@ import (
 
 // updatedAnswer is the update's success answer.
 type updatedAnswer api.UpdateUserResponse
-
-func (a *updatedAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = a.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (a *updatedAnswer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"error":`...)
@@ -35,12 +27,6 @@ func (a *updatedAnswer) AppendJSON(dst []byte) []byte {
 
 // errorAnswer is the error envelope; errors is left out when nil.
 type errorAnswer api.ErrorResponse
-
-func (a *errorAnswer) send(c echo.Context, status int) error {
-	b := jsonresp.NewBuffer()
-	b.B = a.AppendJSON(b.B)
-	return b.Send(c, status)
-}
 
 func (a *errorAnswer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"error":`...)

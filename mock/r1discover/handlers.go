@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/vendorsuite/contracts/generated/r1discover"
+	"github.com/vendorsuite/contracts/mock/jsonresp"
 	"github.com/vendorsuite/contracts/mock/problem"
 	"github.com/vendorsuite/contracts/mock/routing"
 	"github.com/vendorsuite/contracts/mock/validation"
@@ -130,7 +131,7 @@ func (h *Handlers) UpdateCompanyUser(c echo.Context, _ int, clientID string) err
 	case len(errs) > 0:
 		return refuse(c, http.StatusUnprocessableEntity, msgInvalidData, errs)
 	}
-	return (&updatedAnswer{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data}).send(c, http.StatusOK)
+	return jsonresp.SendJSON(c, http.StatusOK, (&updatedAnswer{Error: api.UpdateUserResponseErrorN0, Message: msgUpdated, Data: data}).AppendJSON)
 }
 
 // refuse writes the error envelope; errs only on validation failures.
@@ -139,7 +140,7 @@ func refuse(c echo.Context, status int, message string, errs map[string][]string
 	if len(errs) > 0 {
 		body.Errors = &errs
 	}
-	return body.send(c, status)
+	return jsonresp.SendJSON(c, status, body.AppendJSON)
 }
 
 // Render writes a validator problem in the error envelope. A body of the
